@@ -1,0 +1,164 @@
+//! `cors_policy!`: compile a CORS policy file into a `static` matcher at
+//! build time.
+//!
+//! ```
+//! use cors_runtime::{DecisionKind, Policy, SimpleRequest};
+//!
+//! static API: Policy<'static> = cors_macros::cors_policy!(toml = r#"
+//!     origins = ["https://app.example.com"]
+//!     methods = ["GET", "PUT"]
+//! "#);
+//!
+//! let headers = [("origin", &b"https://app.example.com"[..])];
+//! let request = SimpleRequest::new(b"GET", &headers);
+//! let decision = API.evaluate(&request);
+//! assert_eq!(decision.kind(), DecisionKind::Actual);
+//! ```
+//!
+//! Arguments, comma-separated:
+//! - `file = "path/to/cors.toml"` — a file relative to the crate's
+//!   `CARGO_MANIFEST_DIR`; editing it rebuilds the crate; or
+//!   `toml = "…"` — the policy inline;
+//! - `policy = "name"` — selects `[policies.name]` (required when the file has
+//!   several);
+//! - `profile = "name"` — applies `[profiles.name]` of that policy.
+//!
+//! An invalid policy is a compile error showing the file, line and column,
+//! the offending text with a caret, and the fix. Warnings do not fail the
+//! build; run `cors lint` (or compile from `build.rs` with
+//! `cors_policy::build`, which prints them) to see them.
+
+#![deny(missing_docs)]
+
+use std::path::PathBuf;
+
+use proc_macro::TokenStream;
+use proc_macro2::Span;
+use quote::quote;
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::{Ident, LitStr, Token};
+
+/// Compiles a CORS policy into a constant `cors_runtime::Policy<'static>`.
+/// See the [crate docs](crate).
+#[proc_macro]
+pub fn cors_policy(input: TokenStream) -> TokenStream {
+    let args = syn::parse_macro_input!(input as Args);
+    match expand(args) {
+        Ok(tokens) => tokens.into(),
+        Err(e) => e.to_compile_error().into(),
+    }
+}
+
+struct Arg {
+    name: Ident,
+    value: LitStr,
+}
+
+impl Parse for Arg {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let name: Ident = input.parse()?;
+        input.parse::<Token![=]>()?;
+        let value: LitStr = input.parse()?;
+        Ok(Arg { name, value })
+    }
+}
+
+struct Args {
+    source: Option<(bool, LitStr)>,
+    policy: Option<LitStr>,
+    profile: Option<LitStr>,
+}
+
+impl Parse for Args {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let list = Punctuated::<Arg, Token![,]>::parse_terminated(input)?;
+        let mut args = Args {
+            source: None,
+            policy: None,
+            profile: None,
+        };
+        for arg in list {
+            let slot = match arg.name.to_string().as_str() {
+                "file" | "toml" => {
+                    if args.source.is_some() {
+                        return Err(syn::Error::new(
+                            arg.name.span(),
+                            "give either `file` or `toml`, once",
+                        ));
+                    }
+                    args.source = Some((arg.name == "file", arg.value));
+                    continue;
+                }
+                "policy" => &mut args.policy,
+                "profile" => &mut args.profile,
+                other => {
+                    return Err(syn::Error::new(
+                        arg.name.span(),
+                        format!(
+                            "unknown argument `{other}`: expected `file`, `toml`, `policy` or `profile`"
+                        ),
+                    ));
+                }
+            };
+            if slot.replace(arg.value).is_some() {
+                return Err(syn::Error::new(
+                    arg.name.span(),
+                    format!("`{}` is given twice", arg.name),
+                ));
+            }
+        }
+        if args.source.is_none() {
+            return Err(syn::Error::new(
+                Span::call_site(),
+                "missing policy: write `cors_policy!(file = \"cors.toml\")` or `cors_policy!(toml = \"…\")`",
+            ));
+        }
+        Ok(args)
+    }
+}
+
+fn expand(args: Args) -> syn::Result<proc_macro2::TokenStream> {
+    let Some((is_file, lit)) = args.source else {
+        unreachable!("checked while parsing")
+    };
+    let selection = cors_policy::Selection {
+        policy: args.policy.as_ref().map(LitStr::value),
+        profile: args.profile.as_ref().map(LitStr::value),
+    };
+    let (source, tracked) = if is_file {
+        let relative = lit.value();
+        let base = std::env::var_os("CARGO_MANIFEST_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_default();
+        let path = base.join(&relative);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            syn::Error::new(
+                lit.span(),
+                format!("cannot read policy file `{}`: {e}", path.display()),
+            )
+        })?;
+        let tracked = path.to_string_lossy().into_owned();
+        (cors_policy::Source::new(relative, text), Some(tracked))
+    } else {
+        (
+            cors_policy::Source::new("<inline policy>", lit.value()),
+            None,
+        )
+    };
+    let compiled = cors_policy::compile(&source, &selection).map_err(|report| {
+        let errors = report.count(cors_policy::Severity::Error);
+        let plural = if errors == 1 { "" } else { "s" };
+        syn::Error::new(
+            lit.span(),
+            format!("invalid CORS policy ({errors} error{plural}):\n\n{report}"),
+        )
+    })?;
+    let expr = cors_policy::codegen::policy_expr(&compiled.to_owned_policy());
+    // `include_bytes!` makes cargo rebuild the crate when the file changes.
+    let track = tracked.map(|path| quote! { const _: &[u8] = include_bytes!(#path); });
+    Ok(quote! {{
+        #track
+        #expr
+    }})
+}

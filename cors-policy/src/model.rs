@@ -1,0 +1,93 @@
+//! The validated, canonical policy: what the file means once every rule has
+//! passed and every profile is applied.
+
+use std::collections::BTreeSet;
+
+use crate::ast::OnReject;
+use crate::effective::Effective;
+use crate::pattern::OriginPattern;
+
+/// The safelisted methods, the default of `methods`.
+pub const DEFAULT_METHODS: [&str; 3] = ["GET", "HEAD", "POST"];
+
+/// A validated policy in canonical form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PolicySpec {
+    /// The policy's name (`""` for the only, unnamed policy of a file).
+    pub name: String,
+    /// The profile applied, if any.
+    pub profile: Option<String>,
+    /// `origins = "*"`.
+    pub any_origin: bool,
+    /// Canonical origin patterns, without duplicates, in a stable order.
+    pub origins: BTreeSet<OriginPattern>,
+    /// `"*"` in `methods`.
+    pub any_method: bool,
+    /// Methods, byte-exact, in the order written, without duplicates.
+    pub methods: Vec<String>,
+    /// `"*"` in `allow_headers`.
+    pub any_header: bool,
+    /// Request header names, lowercase, without duplicates.
+    pub allow_headers: Vec<String>,
+    /// `"*"` in `expose_headers`.
+    pub any_expose: bool,
+    /// Response header names, lowercase, without duplicates.
+    pub expose_headers: Vec<String>,
+    /// `credentials`.
+    pub credentials: bool,
+    /// `max_age`, if set.
+    pub max_age: Option<u32>,
+    /// Status of allowed preflights.
+    pub preflight_status: u16,
+    /// What to do with rejected requests.
+    pub on_reject: OnReject,
+}
+
+fn dedup(items: impl Iterator<Item = String>, ignore_case: bool) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for item in items {
+        let item = if ignore_case {
+            item.to_ascii_lowercase()
+        } else {
+            item
+        };
+        if !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    out
+}
+
+/// Lowers a policy whose rules all passed.
+pub(crate) fn lower(p: &Effective<'_>) -> PolicySpec {
+    let origins = p.origins.as_ref();
+    let methods = if p.methods.set {
+        dedup(p.methods.items.iter().map(|m| m.value.clone()), false)
+    } else {
+        DEFAULT_METHODS.iter().map(|m| m.to_string()).collect()
+    };
+    PolicySpec {
+        name: p
+            .policy
+            .name
+            .as_ref()
+            .map(|n| n.value.clone())
+            .unwrap_or_default(),
+        profile: p.profile_name().map(str::to_string),
+        any_origin: origins.is_some_and(|o| o.any.is_some()),
+        origins: p.patterns().map(|(_, pattern)| pattern.clone()).collect(),
+        any_method: p.methods.any.is_some(),
+        methods,
+        any_header: p.allow_headers.any.is_some(),
+        allow_headers: dedup(p.allow_headers.items.iter().map(|h| h.value.clone()), true),
+        any_expose: p.expose_headers.any.is_some(),
+        expose_headers: dedup(p.expose_headers.items.iter().map(|h| h.value.clone()), true),
+        credentials: p.credentials(),
+        max_age: p.max_age.and_then(|m| u32::try_from(m.value).ok()),
+        preflight_status: p
+            .preflight_status
+            .and_then(|s| u16::try_from(s.value).ok())
+            .unwrap_or(204),
+        on_reject: p.on_reject.map_or(OnReject::Omit, |o| o.value),
+    }
+}

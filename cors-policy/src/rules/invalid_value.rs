@@ -1,0 +1,94 @@
+use super::{Context, Finding, Rule, RuleMeta, problems};
+use crate::ast::{FileAst, Problem};
+use crate::diagnostic::Severity;
+
+pub(crate) struct InvalidValue;
+
+pub(crate) static META: &RuleMeta = &RuleMeta {
+    code: "CORS003",
+    name: "invalid-value",
+    severity: Severity::Error,
+    configurable: false,
+    summary: "A key has a value of the wrong type or out of range",
+    doc: r#"## What it does
+Checks every value against the schema: `credentials` is a boolean, `max_age` a
+whole number of seconds from 0, `preflight_status` 200 or 204, `on_reject`
+`"omit"` or `"forbid"`, list keys an array of strings or `"*"`, `[lints]`
+levels `"allow"`, `"warn"` or `"deny"` (and only for rules that can be relaxed).
+
+## Why is this bad
+A value of the wrong shape has no safe meaning. `max_age = -1`, for instance,
+is read as 5 seconds by the spec and as 0 by Chromium (R16).
+
+## How to fix
+Write the value in the form the message gives.
+
+## Example
+```toml
+origins = ["https://app.example.com"]
+credentials = "yes"
+max_age = -1
+```
+Use instead:
+```toml
+origins = ["https://app.example.com"]
+credentials = true
+max_age = 0
+```"#,
+};
+
+impl Rule for InvalidValue {
+    fn meta(&self) -> &'static RuleMeta {
+        META
+    }
+
+    fn check_file(&self, cx: &mut Context<'_>, file: &FileAst) {
+        for p in problems(file, |p| matches!(p, Problem::InvalidValue { .. })) {
+            let Problem::InvalidValue {
+                span,
+                message,
+                help,
+            } = p
+            else {
+                continue;
+            };
+            cx.report(
+                META,
+                Finding::new(span.clone(), message.clone(), "invalid value").help(help.clone()),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{assert_rule, codes};
+
+    #[test]
+    fn values_must_fit_the_schema() {
+        let good = "origins = [\"https://a.example\"]\ncredentials = true\nmax_age = 600\npreflight_status = 200\non_reject = \"forbid\"\n";
+        for bad in [
+            "credentials = \"yes\"",
+            "max_age = -1",
+            "max_age = 1.5",
+            "preflight_status = 201",
+            "on_reject = \"deny\"",
+            "methods = \"GET\"",
+            "methods = [1]",
+        ] {
+            assert_rule(
+                "CORS003",
+                &format!("origins = [\"https://a.example\"]\n{bad}\n"),
+                good,
+            );
+        }
+        assert!(
+            codes("[policies.a]\norigins = [\"https://a.example\"]\n\norigins = 1\n")
+                .contains(&"CORS001")
+        );
+        assert!(
+            codes("credentials = true\n[policies.a]\norigins = [\"https://a.example\"]\n")
+                .contains(&"CORS003")
+        );
+    }
+}

@@ -1,0 +1,381 @@
+//! The rule catalogue: one rule per file, each with a stable code, a one-line
+//! summary and a doc (what it catches, why it matters, how to fix it).
+//!
+//! Rules run over the parsed file ([`Rule::check_file`]) and over every policy
+//! with every profile applied ([`Rule::check_policy`]). A rule reports
+//! [`Finding`]s; the [`Context`] turns them into [`Diagnostic`]s with the
+//! severity the file's `[lints]` table sets.
+//!
+//! Codes: `CORS0xx` file structure, `CORS1xx` origins, `CORS2xx` credentials,
+//! `CORS3xx` methods and headers, `CORS4xx` caching.
+
+use std::ops::Range;
+
+use crate::ast::{FileAst, LintLevel, Problem};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::effective::Effective;
+
+mod allow_headers_wildcard_authorization;
+mod broad_wildcard_with_credentials;
+mod credentials_with_any_origin;
+mod credentials_with_wildcard_list;
+mod duplicate_entry;
+mod duplicate_origin;
+mod forbidden_method;
+mod forbidden_request_header;
+mod insecure_origin_with_credentials;
+mod invalid_origin;
+mod invalid_token;
+mod invalid_value;
+mod max_age_above_browser_limit;
+mod method_case;
+mod missing_origins;
+mod non_canonical_origin;
+mod null_origin;
+mod origin_covered_by_wildcard;
+mod private_origin_outside_dev;
+mod public_suffix_wildcard;
+mod safelisted_header_listed;
+mod selection;
+mod set_cookie_exposed;
+mod toml_syntax;
+mod unknown_key;
+mod unsupported_wildcard;
+
+pub(crate) use selection::SELECTION;
+
+/// A rule's identity and documentation.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// Stable code, e.g. `CORS201`.
+    pub code: &'static str,
+    /// Stable name, e.g. `credentials-with-any-origin`.
+    pub name: &'static str,
+    /// Severity unless `[lints]` changes it.
+    pub severity: Severity,
+    /// Whether `[lints]` may change it. Rules whose violation makes the
+    /// policy meaningless or unsafe in every browser cannot be relaxed.
+    pub configurable: bool,
+    /// One line.
+    pub summary: &'static str,
+    /// The full doc, Markdown: what it catches, why it is dangerous, how to
+    /// fix it, with a bad and a good example.
+    pub doc: &'static str,
+}
+
+/// What a rule found.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    /// Where.
+    pub span: Range<usize>,
+    /// What is wrong.
+    pub message: String,
+    /// Label under the caret.
+    pub label: String,
+    /// A related place.
+    pub secondary: Option<(Range<usize>, String)>,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+impl Finding {
+    /// A finding at `span`.
+    pub fn new(span: Range<usize>, message: impl Into<String>, label: impl Into<String>) -> Self {
+        Finding {
+            span,
+            message: message.into(),
+            label: label.into(),
+            secondary: None,
+            help: None,
+        }
+    }
+
+    /// Adds the fix.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a related place.
+    pub fn secondary(mut self, span: Range<usize>, label: impl Into<String>) -> Self {
+        self.secondary = Some((span, label.into()));
+        self
+    }
+}
+
+/// A lint rule.
+pub trait Rule: Sync {
+    /// Its identity and doc.
+    fn meta(&self) -> &'static RuleMeta;
+
+    /// Checks the file as a whole (structure problems).
+    fn check_file(&self, _cx: &mut Context<'_>, _file: &FileAst) {}
+
+    /// Checks one policy with one profile applied.
+    fn check_policy(&self, _cx: &mut Context<'_>, _policy: &Effective<'_>) {}
+}
+
+/// Every rule, in code order.
+pub static RULES: &[&dyn Rule] = &[
+    &toml_syntax::TomlSyntax,
+    &unknown_key::UnknownKey,
+    &invalid_value::InvalidValue,
+    &missing_origins::MissingOrigins,
+    &selection::Selection,
+    &invalid_origin::InvalidOrigin,
+    &non_canonical_origin::NonCanonicalOrigin,
+    &unsupported_wildcard::UnsupportedWildcard,
+    &public_suffix_wildcard::PublicSuffixWildcard,
+    &null_origin::NullOrigin,
+    &duplicate_origin::DuplicateOrigin,
+    &origin_covered_by_wildcard::OriginCoveredByWildcard,
+    &private_origin_outside_dev::PrivateOriginOutsideDev,
+    &credentials_with_any_origin::CredentialsWithAnyOrigin,
+    &credentials_with_wildcard_list::CredentialsWithWildcardList,
+    &insecure_origin_with_credentials::InsecureOriginWithCredentials,
+    &broad_wildcard_with_credentials::BroadWildcardWithCredentials,
+    &forbidden_method::ForbiddenMethod,
+    &method_case::MethodCase,
+    &invalid_token::InvalidToken,
+    &forbidden_request_header::ForbiddenRequestHeader,
+    &set_cookie_exposed::SetCookieExposed,
+    &safelisted_header_listed::SafelistedHeaderListed,
+    &allow_headers_wildcard_authorization::AllowHeadersWildcardAuthorization,
+    &duplicate_entry::DuplicateEntry,
+    &max_age_above_browser_limit::MaxAgeAboveBrowserLimit,
+];
+
+/// Finds a rule by code (`CORS201`) or name (`credentials-with-any-origin`),
+/// case-insensitively.
+pub fn find(id: &str) -> Option<&'static RuleMeta> {
+    RULES
+        .iter()
+        .map(|r| r.meta())
+        .find(|m| m.code.eq_ignore_ascii_case(id) || m.name.eq_ignore_ascii_case(id))
+}
+
+/// Collects diagnostics, applying the file's lint levels.
+#[derive(Debug)]
+pub struct Context<'a> {
+    levels: &'a [(String, LintLevel)],
+    context: Option<String>,
+    out: Vec<Diagnostic>,
+}
+
+impl<'a> Context<'a> {
+    pub(crate) fn new(levels: &'a [(String, LintLevel)]) -> Self {
+        Context {
+            levels,
+            context: None,
+            out: Vec::new(),
+        }
+    }
+
+    pub(crate) fn set_context(&mut self, context: Option<String>) {
+        self.context = context;
+    }
+
+    /// Reports a finding of the rule `meta`.
+    pub fn report(&mut self, meta: &'static RuleMeta, finding: Finding) {
+        let mut severity = meta.severity;
+        if meta.configurable {
+            let level = self.levels.iter().rev().find(|(id, _)| {
+                id.eq_ignore_ascii_case(meta.name) || id.eq_ignore_ascii_case(meta.code)
+            });
+            match level.map(|(_, l)| *l) {
+                Some(LintLevel::Allow) => return,
+                Some(LintLevel::Warn) => severity = Severity::Warning,
+                Some(LintLevel::Deny) => severity = Severity::Error,
+                None => {}
+            }
+        }
+        self.out.push(Diagnostic {
+            code: meta.code,
+            rule: meta.name,
+            severity,
+            message: finding.message,
+            span: finding.span,
+            label: finding.label,
+            secondary: finding.secondary,
+            help: finding.help,
+            context: self.context.clone(),
+        });
+    }
+
+    pub(crate) fn into_diagnostics(self) -> Vec<Diagnostic> {
+        self.out
+    }
+}
+
+/// Runs every rule over `file`: the file checks once, the policy checks on
+/// each policy alone and with each of its profiles.
+pub(crate) fn run(file: &FileAst) -> Vec<Diagnostic> {
+    let levels: Vec<(String, LintLevel)> = file
+        .lints
+        .iter()
+        .map(|(n, l)| (n.value.clone(), *l))
+        .collect();
+    let mut cx = Context::new(&levels);
+    for rule in RULES {
+        rule.check_file(&mut cx, file);
+    }
+    check_lint_table(&mut cx, file);
+    for policy in &file.policies {
+        let variants = std::iter::once(None).chain(policy.profiles.iter().map(Some));
+        for profile in variants {
+            let effective = Effective::new(policy, profile);
+            cx.set_context(effective.describe());
+            for rule in RULES {
+                rule.check_policy(&mut cx, &effective);
+            }
+        }
+    }
+    cx.into_diagnostics()
+}
+
+/// `[lints]` may only name known rules, and only relax configurable ones.
+fn check_lint_table(cx: &mut Context<'_>, file: &FileAst) {
+    for (name, level) in &file.lints {
+        match find(&name.value) {
+            None => {
+                let suggestion = RULES
+                    .iter()
+                    .map(|r| r.meta().name)
+                    .min_by_key(|n| strsim::levenshtein(n, &name.value))
+                    .filter(|n| strsim::levenshtein(n, &name.value) <= 4);
+                let mut finding = Finding::new(
+                    name.span.clone(),
+                    format!("`{}` is not a rule", name.value),
+                    "unknown rule",
+                );
+                finding = finding.help(match suggestion {
+                    Some(s) => format!("did you mean `{s}`? `cors rules` lists every rule"),
+                    None => "`cors rules` lists every rule".into(),
+                });
+                cx.report(unknown_key::META, finding);
+            }
+            Some(meta) if !meta.configurable && *level != LintLevel::Deny => cx.report(
+                invalid_value::META,
+                Finding::new(
+                    name.span.clone(),
+                    format!(
+                        "`{}` cannot be relaxed: browsers reject such a policy outright",
+                        meta.name
+                    ),
+                    "not configurable",
+                )
+                .help(format!(
+                    "fix the policy instead; `cors rules {}` explains how",
+                    meta.code
+                )),
+            ),
+            Some(_) => {}
+        }
+    }
+}
+
+/// Problems of one kind from the file, for the structure rules.
+pub(crate) fn problems<'f>(
+    file: &'f FileAst,
+    pick: fn(&Problem) -> bool,
+) -> impl Iterator<Item = &'f Problem> {
+    file.problems.iter().filter(move |p| pick(p))
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Helpers for rule tests: run the whole pipeline on a TOML text.
+    use crate::diagnostic::{Diagnostic, Source};
+
+    /// Every diagnostic for `toml`.
+    pub(crate) fn diagnostics(toml: &str) -> Vec<Diagnostic> {
+        crate::check(&Source::new("policy.toml", toml))
+            .diagnostics()
+            .to_vec()
+    }
+
+    /// The codes reported for `toml`.
+    pub(crate) fn codes(toml: &str) -> Vec<&'static str> {
+        diagnostics(toml).into_iter().map(|d| d.code).collect()
+    }
+
+    /// Asserts that `code` is reported for `bad` and not for `good`.
+    pub(crate) fn assert_rule(code: &str, bad: &str, good: &str) {
+        assert!(
+            codes(bad).contains(&code),
+            "{code} not reported for:\n{bad}\ngot {:?}",
+            diagnostics(bad)
+        );
+        assert!(
+            !codes(good).contains(&code),
+            "{code} reported for:\n{good}\ngot {:?}",
+            diagnostics(good)
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_names_are_unique_and_documented() {
+        let mut seen = std::collections::HashSet::new();
+        for rule in RULES {
+            let m = rule.meta();
+            assert!(
+                seen.insert(m.code) && seen.insert(m.name),
+                "duplicate {}",
+                m.code
+            );
+            assert!(
+                m.code.starts_with("CORS") && m.code.len() == 7,
+                "{}",
+                m.code
+            );
+            assert!(
+                !m.summary.is_empty() && !m.summary.ends_with('.'),
+                "{}",
+                m.code
+            );
+            for section in [
+                "## What it does",
+                "## Why is this bad",
+                "## How to fix",
+                "## Example",
+            ] {
+                assert!(m.doc.contains(section), "{} doc lacks {section}", m.code);
+            }
+        }
+        let codes: Vec<&str> = RULES.iter().map(|r| r.meta().code).collect();
+        let mut sorted = codes.clone();
+        sorted.sort();
+        assert_eq!(codes, sorted, "RULES must be in code order");
+    }
+
+    #[test]
+    fn lints_table_relaxes_configurable_rules_only() {
+        let toml = "origins = [\"null\"]\n[lints]\nnull-origin = \"warn\"\n";
+        let d = testing::diagnostics(toml);
+        let null = d.iter().find(|d| d.code == "CORS105").unwrap();
+        assert_eq!(null.severity, Severity::Warning);
+
+        let toml = "origins = [\"null\"]\n[lints]\nnull-origin = \"allow\"\n";
+        assert!(!testing::codes(toml).contains(&"CORS105"));
+
+        let toml = "origins = \"*\"\ncredentials = true\n[lints]\ncredentials-with-any-origin = \"allow\"\n";
+        let codes = testing::codes(toml);
+        assert!(
+            codes.contains(&"CORS201") && codes.contains(&"CORS003"),
+            "{codes:?}"
+        );
+
+        let toml = "origins = [\"https://a.example\"]\n[lints]\nnull-orign = \"allow\"\n";
+        let d = testing::diagnostics(toml);
+        assert!(
+            d.iter().any(
+                |d| d.code == "CORS002" && d.help.as_deref().unwrap().contains("`null-origin`")
+            )
+        );
+    }
+}

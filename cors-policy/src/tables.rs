@@ -1,0 +1,84 @@
+//! Building the runtime tables of a [`PolicySpec`].
+
+use cors_runtime::__private::{OwnedOrigins, OwnedTable, exact_hash, wildcard_entry_hash};
+use cors_runtime::OwnedPolicy;
+
+use crate::ast::OnReject;
+use crate::model::PolicySpec;
+use crate::pattern::{HostPattern, OriginPattern, PortPattern};
+
+/// Builds the tables and header values of a policy. Deterministic: the same
+/// spec always gives the same bytes.
+pub fn build(spec: &PolicySpec) -> OwnedPolicy {
+    let mut exact = Vec::new();
+    let mut exact_any_port = Vec::new();
+    let mut wildcard = Vec::new();
+    let mut wildcard_any_port = Vec::new();
+    let mut null = false;
+    for pattern in &spec.origins {
+        let OriginPattern::Tuple { scheme, host, port } = pattern else {
+            null = true;
+            continue;
+        };
+        let port_suffix = match port {
+            PortPattern::Port(p) => format!(":{p}"),
+            PortPattern::Default | PortPattern::Any => String::new(),
+        };
+        match (host, port) {
+            (HostPattern::Exact(h), PortPattern::Any) => {
+                exact_any_port.push(format!("{scheme}://{h}"))
+            }
+            (HostPattern::Exact(h), _) => exact.push(format!("{scheme}://{h}{port_suffix}")),
+            (HostPattern::Subdomains(base), PortPattern::Any) => {
+                wildcard_any_port.push(format!("{scheme}://{base}"))
+            }
+            (HostPattern::Subdomains(base), _) => {
+                wildcard.push(format!("{scheme}://{base}{port_suffix}"))
+            }
+        }
+    }
+    let table = |keys: &[String], hash: &dyn Fn(u64, &[u8]) -> u64| {
+        let refs: Vec<&[u8]> = keys.iter().map(|k| k.as_bytes()).collect();
+        // Keys come from a set of distinct canonical patterns, and each table
+        // holds one form, so keys are distinct and the build cannot fail.
+        OwnedTable::build_with(&refs, hash).unwrap_or_default()
+    };
+    let list = |any: bool, names: &[String]| {
+        let mut parts: Vec<&str> = Vec::new();
+        if any {
+            parts.push("*");
+        }
+        parts.extend(names.iter().map(String::as_str));
+        parts.join(", ")
+    };
+    OwnedPolicy {
+        name: spec.name.clone(),
+        origins: OwnedOrigins {
+            any: spec.any_origin,
+            null,
+            exact: table(&exact, &exact_hash),
+            exact_any_port: table(&exact_any_port, &exact_hash),
+            wildcard: table(&wildcard, &|seed, key| {
+                wildcard_entry_hash(seed, key, false)
+            }),
+            wildcard_any_port: table(&wildcard_any_port, &|seed, key| {
+                wildcard_entry_hash(seed, key, true)
+            }),
+        },
+        credentials: spec.credentials,
+        any_method: spec.any_method,
+        methods: spec.methods.join(","),
+        any_header: spec.any_header,
+        allow_headers: spec.allow_headers.join(","),
+        allow_methods_value: if spec.any_method {
+            "*".into()
+        } else {
+            spec.methods.join(", ")
+        },
+        allow_headers_value: list(spec.any_header, &spec.allow_headers),
+        expose_headers_value: list(spec.any_expose, &spec.expose_headers),
+        max_age_value: spec.max_age.map(|m| m.to_string()).unwrap_or_default(),
+        preflight_status: spec.preflight_status,
+        forbid: spec.on_reject == OnReject::Forbid,
+    }
+}

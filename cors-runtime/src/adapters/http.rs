@@ -1,0 +1,187 @@
+//! Adapter for the [`http`] crate's types, the common ground of hyper, tower,
+//! axum and tonic.
+//!
+//! ```
+//! use cors_runtime::adapters::http::HttpCors;
+//! # let policy = cors_policy::load("origins = [\"https://app.example.com\"]").unwrap();
+//! let cors = HttpCors::new(policy);
+//! let request = http::Request::get("/items")
+//!     .header("origin", "https://app.example.com")
+//!     .body(())
+//!     .unwrap();
+//! let headers = match cors.handle(&request) {
+//!     Ok(headers) => headers,        // forward to the service, then:
+//!     Err(early) => unreachable!("a preflight or forbid rejection: send {early:?}"),
+//! };
+//! let mut response = http::Response::new("[]");
+//! headers.apply(&mut cors_runtime::adapters::http::HeaderMapSink(response.headers_mut()));
+//! assert_eq!(response.headers()["access-control-allow-origin"], "https://app.example.com");
+//! assert_eq!(response.headers()["vary"], "Origin");
+//! ```
+
+use ::http::header::{self, HeaderMap, HeaderName, HeaderValue as HttpValue};
+use ::http::{Request, Response, StatusCode, request::Parts};
+
+use crate::apply::{FixedValues, PreparedHeaders, ResponseHeaderSink};
+use crate::decision::{Decision, HeaderValue, ResponseHeader};
+use crate::policy::PolicySource;
+use crate::request::{RequestHeader, RequestView};
+
+/// The `http` header name of a request header the evaluator reads.
+pub fn request_header_name(name: RequestHeader) -> HeaderName {
+    match name {
+        RequestHeader::Origin => header::ORIGIN,
+        RequestHeader::AccessControlRequestMethod => header::ACCESS_CONTROL_REQUEST_METHOD,
+        RequestHeader::AccessControlRequestHeaders => header::ACCESS_CONTROL_REQUEST_HEADERS,
+        RequestHeader::Host => header::HOST,
+        RequestHeader::SecFetchSite => HeaderName::from_static("sec-fetch-site"),
+    }
+}
+
+/// The `http` header name of a response header a decision sets.
+pub fn response_header_name(name: ResponseHeader) -> HeaderName {
+    match name {
+        ResponseHeader::AllowOrigin => header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        ResponseHeader::AllowCredentials => header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+        ResponseHeader::AllowMethods => header::ACCESS_CONTROL_ALLOW_METHODS,
+        ResponseHeader::AllowHeaders => header::ACCESS_CONTROL_ALLOW_HEADERS,
+        ResponseHeader::MaxAge => header::ACCESS_CONTROL_MAX_AGE,
+        ResponseHeader::ExposeHeaders => header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        ResponseHeader::Vary => header::VARY,
+        ResponseHeader::ContentType => header::CONTENT_TYPE,
+    }
+}
+
+type Values<'a> = std::iter::Map<header::ValueIter<'a, HttpValue>, fn(&HttpValue) -> &[u8]>;
+
+fn values<'a>(map: &'a HeaderMap, name: impl header::AsHeaderName) -> Values<'a> {
+    map.get_all(name)
+        .iter()
+        .map(HttpValue::as_bytes as fn(&HttpValue) -> &[u8])
+}
+
+impl RequestView for Parts {
+    type Values<'a> = Values<'a>;
+    fn method(&self) -> &[u8] {
+        self.method.as_str().as_bytes()
+    }
+    fn header_values(&self, name: RequestHeader) -> Values<'_> {
+        values(&self.headers, request_header_name(name))
+    }
+}
+
+impl<B> RequestView for Request<B> {
+    type Values<'a>
+        = Values<'a>
+    where
+        B: 'a;
+    fn method(&self) -> &[u8] {
+        self.method().as_str().as_bytes()
+    }
+    fn header_values(&self, name: RequestHeader) -> Values<'_> {
+        values(self.headers(), request_header_name(name))
+    }
+}
+
+/// A [`ResponseHeaderSink`] over an [`http::HeaderMap`].
+#[derive(Debug)]
+pub struct HeaderMapSink<'a>(pub &'a mut HeaderMap);
+
+impl ResponseHeaderSink for HeaderMapSink<'_> {
+    type Value = HttpValue;
+    type Vary<'a>
+        = Values<'a>
+    where
+        Self: 'a;
+
+    fn insert(&mut self, name: ResponseHeader, value: HttpValue) {
+        self.0.insert(response_header_name(name), value);
+    }
+
+    fn vary(&self) -> Values<'_> {
+        values(self.0, header::VARY)
+    }
+
+    fn replace_vary(&mut self, merged: &str) {
+        if let Ok(v) = HttpValue::from_str(merged) {
+            self.0.insert(header::VARY, v);
+        }
+    }
+}
+
+/// A policy prepared for `http` types: its fixed header values are converted
+/// once, so handling a request copies no header bytes.
+#[derive(Clone, Debug)]
+pub struct HttpCors<P> {
+    source: P,
+    fixed: FixedValues<HttpValue>,
+}
+
+impl<P: PolicySource> HttpCors<P> {
+    /// Prepares `source` for use with `http` types.
+    pub fn new(source: P) -> Self {
+        // Fixed values were validated as header values when the policy was
+        // compiled, so the fallback is never used.
+        let fixed = FixedValues::new(source.policy(), |text| {
+            HttpValue::from_str(text).unwrap_or(HttpValue::from_static(""))
+        });
+        HttpCors { source, fixed }
+    }
+
+    /// The policy source.
+    pub fn source(&self) -> &P {
+        &self.source
+    }
+
+    /// Converts a decision's headers. `origin` is the request's `Origin`
+    /// value, reused (not copied) when the decision echoes it.
+    pub fn prepare(
+        &self,
+        decision: &Decision<'_>,
+        origin: Option<&HttpValue>,
+    ) -> PreparedHeaders<HttpValue> {
+        decision.prepare(|value| match value {
+            HeaderValue::Fixed(v, _) => Some(self.fixed.get(v).clone()),
+            HeaderValue::RequestOrigin(bytes) => match origin {
+                Some(o) if o.as_bytes() == bytes => Some(o.clone()),
+                _ => HttpValue::from_bytes(bytes).ok(),
+            },
+        })
+    }
+
+    /// Evaluates a request given as parts (method and headers). Returns
+    /// `Err(response)` when the request must be answered at once (a
+    /// preflight, or a rejection under `on_reject = "forbid"`), and otherwise
+    /// the headers to apply to the service's response, whatever its status.
+    pub fn handle_parts(
+        &self,
+        view: &(impl RequestView + ?Sized),
+        headers: &HeaderMap,
+    ) -> Result<PreparedHeaders<HttpValue>, Response<String>> {
+        let policy = self.source.policy();
+        let decision = policy.evaluate(view);
+        let prepared = self.prepare(&decision, headers.get(header::ORIGIN));
+        match decision.status() {
+            None => Ok(prepared),
+            Some(status) => {
+                let body = decision
+                    .error_body()
+                    .map(|b| b.to_string())
+                    .unwrap_or_default();
+                let mut response = Response::new(body);
+                *response.status_mut() =
+                    StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN);
+                prepared.apply(&mut HeaderMapSink(response.headers_mut()));
+                Err(response)
+            }
+        }
+    }
+
+    /// [`HttpCors::handle_parts`] for a whole request.
+    pub fn handle<B>(
+        &self,
+        request: &Request<B>,
+    ) -> Result<PreparedHeaders<HttpValue>, Response<String>> {
+        self.handle_parts(request, request.headers())
+    }
+}

@@ -1,0 +1,121 @@
+//! The output side of an adapter: converting a decision's headers into a
+//! framework's values, and writing them into its response.
+//!
+//! A response is written after the service has run, when the request (which
+//! the decision borrows) has been handed over, so adapters first
+//! [`prepare`](Decision::prepare) the headers into owned values, then
+//! [`apply`](PreparedHeaders::apply) them. The merge rules live here, so an
+//! adapter holds no CORS logic.
+
+use crate::decision::{Decision, HeaderValue, ResponseHeader};
+use crate::policy::FixedValue;
+use crate::vary::{self, VaryMerge};
+
+/// Write access to a response's headers.
+pub trait ResponseHeaderSink {
+    /// The framework's header value type.
+    type Value: Clone;
+
+    /// Iterator over the current `Vary` lines.
+    type Vary<'a>: Iterator<Item = &'a [u8]>
+    where
+        Self: 'a;
+
+    /// Sets `name` to `value`, replacing every existing line of `name`.
+    fn insert(&mut self, name: ResponseHeader, value: Self::Value);
+
+    /// The response's current `Vary` lines.
+    fn vary(&self) -> Self::Vary<'_>;
+
+    /// Replaces every `Vary` line by `merged`.
+    fn replace_vary(&mut self, merged: &str);
+}
+
+/// A decision's headers converted to a framework's value type `V`.
+#[derive(Clone, Debug)]
+pub struct PreparedHeaders<V> {
+    items: [Option<(ResponseHeader, V)>; 6],
+    vary: Option<(V, &'static str)>,
+}
+
+impl<V> Default for PreparedHeaders<V> {
+    fn default() -> Self {
+        PreparedHeaders {
+            items: Default::default(),
+            vary: None,
+        }
+    }
+}
+
+impl<V: Clone> PreparedHeaders<V> {
+    /// Writes the headers into `sink`: every header is inserted (replacing
+    /// what the service set, R18), except `Vary`, which is merged into the
+    /// existing value (R24, R29).
+    pub fn apply<S: ResponseHeaderSink<Value = V> + ?Sized>(&self, sink: &mut S) {
+        for (name, value) in self.items.iter().flatten() {
+            sink.insert(*name, value.clone());
+        }
+        if let Some((value, text)) = &self.vary {
+            match vary::merge(|| sink.vary(), text) {
+                VaryMerge::Unchanged => {}
+                VaryMerge::Insert(_) => sink.insert(ResponseHeader::Vary, value.clone()),
+                VaryMerge::Replace(merged) => sink.replace_vary(&merged),
+            }
+        }
+    }
+
+    /// True when there is nothing to write.
+    pub fn is_empty(&self) -> bool {
+        self.vary.is_none() && self.items.iter().all(Option::is_none)
+    }
+}
+
+impl Decision<'_> {
+    /// Converts the headers with `convert`; a value it cannot convert is
+    /// left out (a header value from a compiled policy always converts).
+    pub fn prepare<V>(
+        &self,
+        mut convert: impl FnMut(HeaderValue<'_>) -> Option<V>,
+    ) -> PreparedHeaders<V> {
+        let mut prepared = PreparedHeaders::default();
+        let mut slots = prepared.items.iter_mut();
+        for (name, value) in self.headers.iter() {
+            let Some(converted) = convert(value) else {
+                continue;
+            };
+            match (name, value) {
+                (ResponseHeader::Vary, HeaderValue::Fixed(v, _)) => {
+                    prepared.vary = v.static_text().map(|text| (converted, text));
+                }
+                _ => {
+                    if let Some(slot) = slots.next() {
+                        *slot = Some((name, converted));
+                    }
+                }
+            }
+        }
+        prepared
+    }
+}
+
+/// Converts a decision's values into a framework's value type without
+/// copying: fixed values come from a table built once per policy, the echoed
+/// origin from the request's own header value.
+#[derive(Clone, Debug)]
+pub struct FixedValues<V> {
+    values: [V; FixedValue::ALL.len()],
+}
+
+impl<V: Clone> FixedValues<V> {
+    /// Converts every fixed value of `policy` with `convert`.
+    pub fn new(policy: crate::Policy<'_>, mut convert: impl FnMut(&str) -> V) -> Self {
+        FixedValues {
+            values: FixedValue::ALL.map(|v| convert(policy.fixed_value(v))),
+        }
+    }
+
+    /// The converted fixed value.
+    pub fn get(&self, v: FixedValue) -> &V {
+        &self.values[v.index()]
+    }
+}

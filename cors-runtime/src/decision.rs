@@ -1,0 +1,373 @@
+//! The outcome of evaluating one request: what to answer or which headers to
+//! add, and why.
+
+use std::fmt;
+
+use crate::matcher::MatchedBy;
+use crate::origin::OriginError;
+use crate::policy::FixedValue;
+
+/// The four outcomes of evaluation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DecisionKind {
+    /// No `Origin` header, or a same-origin request: not a CORS request.
+    NotCors,
+    /// An allowed preflight, answered without calling the service.
+    Preflight,
+    /// An allowed CORS request: forward it and add the headers.
+    Actual,
+    /// Origin, method or headers not allowed, or a malformed CORS request.
+    Rejected,
+}
+
+impl DecisionKind {
+    /// `not_cors`, `preflight`, `actual` or `rejected`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            DecisionKind::NotCors => "not_cors",
+            DecisionKind::Preflight => "preflight",
+            DecisionKind::Actual => "actual",
+            DecisionKind::Rejected => "rejected",
+        }
+    }
+}
+
+/// Names of the response headers a decision can carry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ResponseHeader {
+    /// `Access-Control-Allow-Origin`.
+    AllowOrigin,
+    /// `Access-Control-Allow-Credentials`.
+    AllowCredentials,
+    /// `Access-Control-Allow-Methods`.
+    AllowMethods,
+    /// `Access-Control-Allow-Headers`.
+    AllowHeaders,
+    /// `Access-Control-Max-Age`.
+    MaxAge,
+    /// `Access-Control-Expose-Headers`.
+    ExposeHeaders,
+    /// `Vary`: merge into the response's existing value, never replace it.
+    Vary,
+    /// `Content-Type` of a `forbid` error body.
+    ContentType,
+}
+
+impl ResponseHeader {
+    /// The lowercase header name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ResponseHeader::AllowOrigin => "access-control-allow-origin",
+            ResponseHeader::AllowCredentials => "access-control-allow-credentials",
+            ResponseHeader::AllowMethods => "access-control-allow-methods",
+            ResponseHeader::AllowHeaders => "access-control-allow-headers",
+            ResponseHeader::MaxAge => "access-control-max-age",
+            ResponseHeader::ExposeHeaders => "access-control-expose-headers",
+            ResponseHeader::Vary => "vary",
+            ResponseHeader::ContentType => "content-type",
+        }
+    }
+}
+
+/// A response header value: a fixed value of the policy, or the request's own
+/// `Origin` echoed back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HeaderValue<'a> {
+    /// One of the policy's fixed values, with its text.
+    Fixed(FixedValue, &'a str),
+    /// The request's `Origin` value, byte for byte (R18).
+    RequestOrigin(&'a [u8]),
+}
+
+impl<'a> HeaderValue<'a> {
+    /// The value's bytes.
+    pub fn as_bytes(&self) -> &'a [u8] {
+        match *self {
+            HeaderValue::Fixed(_, text) => text.as_bytes(),
+            HeaderValue::RequestOrigin(bytes) => bytes,
+        }
+    }
+}
+
+const MAX_HEADERS: usize = 7;
+
+/// The headers a decision adds, in a stable order.
+#[derive(Clone, Copy, Debug)]
+pub struct ResponseHeaders<'a> {
+    items: [(ResponseHeader, HeaderValue<'a>); MAX_HEADERS],
+    len: u8,
+}
+
+impl<'a> ResponseHeaders<'a> {
+    pub(crate) const fn new() -> Self {
+        ResponseHeaders {
+            items: [(
+                ResponseHeader::Vary,
+                HeaderValue::Fixed(FixedValue::Star, ""),
+            ); MAX_HEADERS],
+            len: 0,
+        }
+    }
+
+    /// Adds a header; empty fixed values (a policy without that header) are
+    /// skipped so callers need not test for them.
+    pub(crate) fn push(&mut self, name: ResponseHeader, value: HeaderValue<'a>) {
+        if value.as_bytes().is_empty() {
+            return;
+        }
+        self.items[self.len as usize] = (name, value);
+        self.len += 1;
+    }
+
+    /// Iterates over `(name, value)` pairs.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (ResponseHeader, HeaderValue<'a>)> + '_ {
+        self.items[..self.len as usize].iter().copied()
+    }
+
+    /// The value of `name`, if the decision sets it.
+    pub fn get(&self, name: ResponseHeader) -> Option<HeaderValue<'a>> {
+        self.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
+    }
+
+    /// Number of headers.
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    /// True when the decision adds no header.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+/// Why a decision was taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Reason<'a> {
+    /// The request carries no `Origin` header.
+    NoOrigin,
+    /// The `Origin` is the server's own (by `Sec-Fetch-Site` or `Host`).
+    SameOrigin,
+    /// The origin is allowed (actual request).
+    OriginAllowed(MatchedBy<'a>),
+    /// Origin, method and headers are allowed (preflight).
+    PreflightAllowed(MatchedBy<'a>),
+    /// More than one `Origin` header line.
+    MultipleOrigins,
+    /// The `Origin` is not a serialised origin.
+    InvalidOrigin(OriginError),
+    /// The origin is not in the policy.
+    OriginNotAllowed,
+    /// More than one `Access-Control-Request-Method` line.
+    MultipleRequestMethods,
+    /// `Access-Control-Request-Method` is not a method token.
+    InvalidRequestMethod,
+    /// The requested method is not allowed.
+    MethodNotAllowed(&'a [u8]),
+    /// `Access-Control-Request-Headers` exceeds the size bound.
+    RequestHeadersTooLarge,
+    /// An element of `Access-Control-Request-Headers` is not a header name.
+    InvalidRequestHeader(&'a [u8]),
+    /// A requested header is not allowed.
+    HeaderNotAllowed(&'a [u8]),
+    /// `authorization` was requested and the policy only has `*`, which does
+    /// not cover it (R15).
+    AuthorizationNotCovered,
+}
+
+struct Lossy<'a>(&'a [u8]);
+
+impl fmt::Display for Lossy<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for chunk in self.0.utf8_chunks() {
+            f.write_str(chunk.valid())?;
+            for b in chunk.invalid() {
+                write!(f, "\\x{b:02x}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for MatchedBy<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            MatchedBy::AnyOrigin => f.write_str("the policy allows any origin"),
+            MatchedBy::Null => f.write_str("the policy lists \"null\""),
+            MatchedBy::Exact => f.write_str("it is listed exactly"),
+            MatchedBy::AnyPort => f.write_str("it matches a port-wildcard pattern"),
+            MatchedBy::Wildcard(text) | MatchedBy::WildcardAnyPort(text) => {
+                let text = Lossy(text).to_string();
+                let (scheme, rest) = text.split_once("://").unwrap_or(("", &text));
+                let any_port = if matches!(self, MatchedBy::WildcardAnyPort(_)) {
+                    ":*"
+                } else {
+                    ""
+                };
+                write!(f, "it matches the pattern {scheme}://*.{rest}{any_port}")
+            }
+        }
+    }
+}
+
+impl fmt::Display for Reason<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Reason::NoOrigin => f.write_str("the request has no Origin header, so it is not a CORS request"),
+            Reason::SameOrigin => f.write_str("the Origin is the server's own origin, so CORS does not apply"),
+            Reason::OriginAllowed(by) => write!(f, "the origin is allowed because {by}"),
+            Reason::PreflightAllowed(by) => write!(
+                f,
+                "the preflight is allowed: the origin is allowed because {by}, and the requested method and headers are allowed"
+            ),
+            Reason::MultipleOrigins => f.write_str("the request has more than one Origin header"),
+            Reason::InvalidOrigin(e) => write!(f, "{e}"),
+            Reason::OriginNotAllowed => f.write_str("the origin is not allowed by the policy"),
+            Reason::MultipleRequestMethods => {
+                f.write_str("the preflight has more than one Access-Control-Request-Method header")
+            }
+            Reason::InvalidRequestMethod => {
+                f.write_str("the preflight's Access-Control-Request-Method is not a method token")
+            }
+            Reason::MethodNotAllowed(m) => write!(f, "the method {} is not allowed by the policy", Lossy(m)),
+            Reason::RequestHeadersTooLarge => f.write_str(
+                "the preflight's Access-Control-Request-Headers is larger than 8192 bytes",
+            ),
+            Reason::InvalidRequestHeader(h) => write!(
+                f,
+                "the preflight's Access-Control-Request-Headers element {:?} is not a header name",
+                Lossy(h).to_string()
+            ),
+            Reason::HeaderNotAllowed(h) => {
+                write!(f, "the request header {} is not allowed by the policy", Lossy(h))
+            }
+            Reason::AuthorizationNotCovered => f.write_str(
+                "the request header authorization is not covered by allow_headers = \"*\" and must be listed explicitly",
+            ),
+        }
+    }
+}
+
+impl Reason<'_> {
+    /// A stable machine-readable code for rejections, as used in the
+    /// `forbid` error body; `None` for decisions that are not rejections.
+    pub fn code(&self) -> Option<&'static str> {
+        Some(match self {
+            Reason::NoOrigin
+            | Reason::SameOrigin
+            | Reason::OriginAllowed(_)
+            | Reason::PreflightAllowed(_) => {
+                return None;
+            }
+            Reason::MultipleOrigins | Reason::InvalidOrigin(_) => "cors_invalid_origin",
+            Reason::OriginNotAllowed => "cors_origin_not_allowed",
+            Reason::MethodNotAllowed(_) => "cors_method_not_allowed",
+            Reason::HeaderNotAllowed(_) | Reason::AuthorizationNotCovered => {
+                "cors_header_not_allowed"
+            }
+            Reason::MultipleRequestMethods
+            | Reason::InvalidRequestMethod
+            | Reason::RequestHeadersTooLarge
+            | Reason::InvalidRequestHeader(_) => "cors_invalid_preflight",
+        })
+    }
+}
+
+/// The outcome of evaluating a request against a policy.
+///
+/// Apply it as follows: if [`Decision::status`] is `Some`, answer the request
+/// with that status, the headers, and (if any) the [`Decision::error_body`],
+/// without calling the service. Otherwise call the service and add the headers
+/// to its response, whatever its status — inserting (replacing) every header
+/// except `Vary`, which is merged with [`crate::vary::merge`].
+#[derive(Clone, Copy, Debug)]
+pub struct Decision<'a> {
+    pub(crate) kind: DecisionKind,
+    pub(crate) status: Option<u16>,
+    pub(crate) headers: ResponseHeaders<'a>,
+    pub(crate) reason: Reason<'a>,
+    pub(crate) origin: Option<&'a [u8]>,
+    pub(crate) body: bool,
+}
+
+impl<'a> Decision<'a> {
+    /// What kind of request this was, and whether it was allowed.
+    pub fn kind(&self) -> DecisionKind {
+        self.kind
+    }
+
+    /// `Some(status)` when the request must be answered now and not forwarded.
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+
+    /// The headers to set on the response.
+    pub fn headers(&self) -> &ResponseHeaders<'a> {
+        &self.headers
+    }
+
+    /// Why.
+    pub fn reason(&self) -> Reason<'a> {
+        self.reason
+    }
+
+    /// The JSON error body to send with [`Decision::status`], for policies
+    /// with `on_reject = "forbid"`.
+    pub fn error_body(&self) -> Option<ErrorBody<'a>> {
+        self.body.then_some(ErrorBody {
+            reason: self.reason,
+            origin: self.origin,
+        })
+    }
+}
+
+/// The JSON body of a `forbid` rejection. Its `Display` writes the JSON; it
+/// never lists what the policy allows (R27).
+#[derive(Clone, Copy, Debug)]
+pub struct ErrorBody<'a> {
+    reason: Reason<'a>,
+    origin: Option<&'a [u8]>,
+}
+
+impl ErrorBody<'_> {
+    /// The stable error code, e.g. `cors_origin_not_allowed`.
+    pub fn code(&self) -> &'static str {
+        self.reason.code().unwrap_or("cors_rejected")
+    }
+}
+
+impl fmt::Display for ErrorBody<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            r#"{{"type":"error","status":403,"code":"{}","origin":"#,
+            self.code()
+        )?;
+        // A valid origin is plain ASCII without quotes or backslashes; any
+        // other value is not echoed, so the body is always valid JSON.
+        match self.origin {
+            Some(o) if crate::origin::parse(o).is_ok() => {
+                f.write_str("\"")?;
+                f.write_str(std::str::from_utf8(o).map_err(|_| fmt::Error)?)?;
+                f.write_str("\"")?;
+            }
+            _ => f.write_str("null")?,
+        }
+        let message = match self.reason {
+            Reason::OriginNotAllowed => {
+                "This origin is not allowed to make cross-origin requests to this resource."
+            }
+            Reason::MethodNotAllowed(_) => {
+                "This method is not allowed for cross-origin requests to this resource."
+            }
+            Reason::HeaderNotAllowed(_) | Reason::AuthorizationNotCovered => {
+                "A requested header is not allowed for cross-origin requests to this resource."
+            }
+            Reason::MultipleOrigins | Reason::InvalidOrigin(_) => {
+                "The Origin header is not a valid origin."
+            }
+            _ => "The CORS preflight request is malformed.",
+        };
+        write!(f, r#","message":"{message}"}}"#)
+    }
+}

@@ -1,0 +1,280 @@
+//! Evaluation of one request against a policy, following the rules of
+//! `fetch-cors-rules.md` (cited as R1…R30).
+
+use crate::decision::{
+    Decision, DecisionKind, HeaderValue, Reason, ResponseHeader, ResponseHeaders,
+};
+use crate::matcher::MatchedBy;
+use crate::origin::{self, RequestOrigin, TupleOrigin};
+use crate::policy::{FixedValue, Policy};
+use crate::request::{RequestHeader, RequestView};
+use crate::token::{
+    MAX_REQUEST_HEADERS_LEN, is_token, list_contains_exact, list_contains_ignore_case,
+    list_elements,
+};
+
+impl<'p> Policy<'p> {
+    /// Evaluates one request. Never allocates, never panics, and runs in time
+    /// linear in the size of the headers it reads (which are bounded).
+    ///
+    /// ```
+    /// use cors_runtime::{DecisionKind, PolicySource, SimpleRequest};
+    ///
+    /// let owned = cors_policy::load(r#"
+    ///     origins = ["https://app.example.com"]
+    ///     methods = ["GET", "PUT"]
+    /// "#).unwrap();
+    /// let policy = owned.policy();
+    /// let headers = [
+    ///     ("Origin", &b"https://app.example.com"[..]),
+    ///     ("Access-Control-Request-Method", b"PUT"),
+    /// ];
+    /// let request = SimpleRequest::new(b"OPTIONS", &headers);
+    /// let decision = policy.evaluate(&request);
+    /// assert_eq!(decision.kind(), DecisionKind::Preflight);
+    /// assert_eq!(decision.status(), Some(204));
+    /// ```
+    pub fn evaluate<'r, R: RequestView + ?Sized>(&self, req: &'r R) -> Decision<'r>
+    where
+        'p: 'r,
+    {
+        let policy: Policy<'r> = *self;
+        let mut origins = req.header_values(RequestHeader::Origin);
+        let Some(origin_value) = origins.next() else {
+            return policy.not_cors(Reason::NoOrigin);
+        };
+        // R9: a preflight is OPTIONS with both Origin and ACRM.
+        let preflight = req.method() == b"OPTIONS"
+            && req
+                .header_values(RequestHeader::AccessControlRequestMethod)
+                .next()
+                .is_some();
+        if origins.next().is_some() {
+            return policy.reject(Reason::MultipleOrigins, preflight, None);
+        }
+        let parsed = match origin::parse(origin_value) {
+            Ok(parsed) => parsed,
+            Err(e) => return policy.reject(Reason::InvalidOrigin(e), preflight, None),
+        };
+        let Some(by) = policy.match_origin(&parsed) else {
+            if let RequestOrigin::Tuple(t) = parsed {
+                if is_same_origin(req, &t) {
+                    return policy.not_cors(Reason::SameOrigin);
+                }
+            }
+            return policy.reject(Reason::OriginNotAllowed, preflight, Some(origin_value));
+        };
+        if preflight {
+            if let Err(reason) = policy.check_preflight(req) {
+                return policy.reject(reason, true, Some(origin_value));
+            }
+            policy.allow(
+                DecisionKind::Preflight,
+                Reason::PreflightAllowed(by),
+                origin_value,
+            )
+        } else {
+            policy.allow(
+                DecisionKind::Actual,
+                Reason::OriginAllowed(by),
+                origin_value,
+            )
+        }
+    }
+
+    fn match_origin(&self, o: &RequestOrigin<'_>) -> Option<MatchedBy<'p>> {
+        let origins = &self.raw.origins;
+        if origins.any {
+            return Some(MatchedBy::AnyOrigin);
+        }
+        match o {
+            RequestOrigin::Null => origins.null.then_some(MatchedBy::Null),
+            RequestOrigin::Tuple(t) => origins.match_tuple(t),
+        }
+    }
+
+    /// R14, R15: the requested method and headers.
+    fn check_preflight<'r, R: RequestView + ?Sized>(&self, req: &'r R) -> Result<(), Reason<'r>> {
+        let mut methods = req.header_values(RequestHeader::AccessControlRequestMethod);
+        let method = methods.next().unwrap_or_default();
+        if methods.next().is_some() {
+            return Err(Reason::MultipleRequestMethods);
+        }
+        if !is_token(method) {
+            return Err(Reason::InvalidRequestMethod);
+        }
+        // R4/R14: safelisted methods always pass; others are byte-exact.
+        let safelisted = matches!(method, b"GET" | b"HEAD" | b"POST");
+        let any = self.raw.any_method && !self.raw.credentials;
+        if !(safelisted || any || list_contains_exact(self.raw.methods, method)) {
+            return Err(Reason::MethodNotAllowed(method));
+        }
+
+        // The size bound is checked before any element is looked at, so a
+        // hostile value costs one pass over its line lengths.
+        let total: usize = req
+            .header_values(RequestHeader::AccessControlRequestHeaders)
+            .map(|line| line.len())
+            .sum();
+        if total > MAX_REQUEST_HEADERS_LEN {
+            return Err(Reason::RequestHeadersTooLarge);
+        }
+        let any_header = self.raw.any_header && !self.raw.credentials;
+        for name in list_elements(req.header_values(RequestHeader::AccessControlRequestHeaders)) {
+            if !is_token(name) {
+                return Err(Reason::InvalidRequestHeader(name));
+            }
+            if list_contains_ignore_case(self.raw.allow_headers, name) {
+                continue;
+            }
+            if name.eq_ignore_ascii_case(b"authorization") {
+                // R15: `*` never covers Authorization.
+                return Err(if any_header {
+                    Reason::AuthorizationNotCovered
+                } else {
+                    Reason::HeaderNotAllowed(name)
+                });
+            }
+            if !any_header {
+                return Err(Reason::HeaderNotAllowed(name));
+            }
+        }
+        Ok(())
+    }
+
+    /// R24: preflight answers depend on the requested method and headers, and
+    /// on the origin unless the policy allows any origin.
+    fn preflight_vary(&self) -> FixedValue {
+        if self.is_any_origin() {
+            FixedValue::VaryRequestMethodHeaders
+        } else {
+            FixedValue::VaryPreflight
+        }
+    }
+
+    fn fixed(&self, v: FixedValue) -> HeaderValue<'p> {
+        HeaderValue::Fixed(v, self.fixed_value(v))
+    }
+
+    /// Headers every response carries when the allowed origin is the constant
+    /// `*` (R24: send them whether or not the request is CORS).
+    fn constant_headers(&self, h: &mut ResponseHeaders<'p>) {
+        h.push(ResponseHeader::AllowOrigin, self.fixed(FixedValue::Star));
+        h.push(
+            ResponseHeader::ExposeHeaders,
+            self.fixed(FixedValue::ExposeHeaders),
+        );
+    }
+
+    fn not_cors(&self, reason: Reason<'p>) -> Decision<'p> {
+        let mut headers = ResponseHeaders::new();
+        if self.is_any_origin() {
+            self.constant_headers(&mut headers);
+        } else {
+            headers.push(ResponseHeader::Vary, self.fixed(FixedValue::VaryOrigin));
+        }
+        Decision {
+            kind: DecisionKind::NotCors,
+            status: None,
+            headers,
+            reason,
+            origin: None,
+            body: false,
+        }
+    }
+
+    fn allow(&self, kind: DecisionKind, reason: Reason<'p>, origin: &'p [u8]) -> Decision<'p> {
+        let mut h = ResponseHeaders::new();
+        if self.is_any_origin() {
+            h.push(ResponseHeader::AllowOrigin, self.fixed(FixedValue::Star));
+        } else {
+            // R18: a byte-for-byte copy of the request's Origin.
+            h.push(
+                ResponseHeader::AllowOrigin,
+                HeaderValue::RequestOrigin(origin),
+            );
+        }
+        if self.raw.credentials {
+            // R13, R19: on preflights and actual responses alike.
+            h.push(
+                ResponseHeader::AllowCredentials,
+                self.fixed(FixedValue::True),
+            );
+        }
+        let status = if kind == DecisionKind::Preflight {
+            h.push(
+                ResponseHeader::AllowMethods,
+                self.fixed(FixedValue::AllowMethods),
+            );
+            h.push(
+                ResponseHeader::AllowHeaders,
+                self.fixed(FixedValue::AllowHeaders),
+            );
+            h.push(ResponseHeader::MaxAge, self.fixed(FixedValue::MaxAge));
+            h.push(ResponseHeader::Vary, self.fixed(self.preflight_vary()));
+            Some(self.raw.preflight_status)
+        } else {
+            // R21: expose headers only matter on actual responses.
+            h.push(
+                ResponseHeader::ExposeHeaders,
+                self.fixed(FixedValue::ExposeHeaders),
+            );
+            if !self.is_any_origin() {
+                h.push(ResponseHeader::Vary, self.fixed(FixedValue::VaryOrigin));
+            }
+            None
+        };
+        Decision {
+            kind,
+            status,
+            headers: h,
+            reason,
+            origin: Some(origin),
+            body: false,
+        }
+    }
+
+    /// R27: no CORS headers for a rejected request, only `Vary`.
+    fn reject(
+        &self,
+        reason: Reason<'p>,
+        preflight: bool,
+        origin: Option<&'p [u8]>,
+    ) -> Decision<'p> {
+        let mut headers = ResponseHeaders::new();
+        let forbid = self.raw.forbid;
+        if preflight {
+            headers.push(ResponseHeader::Vary, self.fixed(self.preflight_vary()));
+        } else if !self.is_any_origin() {
+            headers.push(ResponseHeader::Vary, self.fixed(FixedValue::VaryOrigin));
+        }
+        if forbid {
+            headers.push(ResponseHeader::ContentType, self.fixed(FixedValue::Json));
+        }
+        // R12: preflights never reach the service; a refusal is a 403.
+        let status = (preflight || forbid).then_some(403);
+        Decision {
+            kind: DecisionKind::Rejected,
+            status,
+            headers,
+            reason,
+            origin,
+            body: forbid,
+        }
+    }
+}
+
+/// R28: a request whose Origin is the server's own is not a CORS request. The
+/// browser says so in `Sec-Fetch-Site`; otherwise the Origin's authority is
+/// compared with `Host`.
+fn is_same_origin<R: RequestView + ?Sized>(req: &R, origin: &TupleOrigin<'_>) -> bool {
+    if req.header_values(RequestHeader::SecFetchSite).next() == Some(b"same-origin") {
+        return true;
+    }
+    let authority = &origin.text[origin.host_start..];
+    let mut hosts = req.header_values(RequestHeader::Host);
+    match (hosts.next(), hosts.next()) {
+        (Some(host), None) => host.eq_ignore_ascii_case(authority),
+        _ => false,
+    }
+}

@@ -1,0 +1,149 @@
+//! The hash functions shared by the table builder (at compile time) and the
+//! lookup (at run time).
+//!
+//! Both sides must compute bit-identical values on every platform, so loads are
+//! explicitly little-endian and only 64- and 128-bit integer arithmetic is used.
+//! The construction follows the folded-multiply family (wyhash, foldhash): one
+//! 64×64→128-bit multiply per 16 input bytes, which keeps a 30-byte origin at a
+//! handful of cycles.
+
+const P0: u64 = 0xa076_1d64_78bd_642f;
+const P1: u64 = 0xe703_7ed1_a0b4_28db;
+const P2: u64 = 0x8ebc_6af0_9c88_c6e3;
+const P3: u64 = 0x5899_65cc_7537_4cc3;
+
+/// Multiplies as 128 bits and folds the halves together.
+#[inline(always)]
+pub(crate) const fn fold_mul(a: u64, b: u64) -> u64 {
+    let r = (a as u128).wrapping_mul(b as u128);
+    (r as u64) ^ ((r >> 64) as u64)
+}
+
+#[inline(always)]
+fn read_u64(bytes: &[u8], at: usize) -> u64 {
+    let mut buf = [0u8; 8];
+    buf.copy_from_slice(&bytes[at..at + 8]);
+    u64::from_le_bytes(buf)
+}
+
+#[inline(always)]
+fn read_u32(bytes: &[u8], at: usize) -> u64 {
+    let mut buf = [0u8; 4];
+    buf.copy_from_slice(&bytes[at..at + 4]);
+    u64::from(u32::from_le_bytes(buf))
+}
+
+/// Hashes `bytes` with `seed`.
+#[inline]
+pub(crate) fn hash_bytes(seed: u64, bytes: &[u8]) -> u64 {
+    let len = bytes.len();
+    let mut h = seed ^ P0 ^ (len as u64).wrapping_mul(P1);
+    let (a, b);
+    if len <= 16 {
+        if len >= 8 {
+            a = read_u64(bytes, 0);
+            b = read_u64(bytes, len - 8);
+        } else if len >= 4 {
+            a = read_u32(bytes, 0);
+            b = read_u32(bytes, len - 4);
+        } else if len > 0 {
+            a = (u64::from(bytes[0]) << 16)
+                | (u64::from(bytes[len >> 1]) << 8)
+                | u64::from(bytes[len - 1]);
+            b = 0;
+        } else {
+            a = 0;
+            b = 0;
+        }
+    } else {
+        let mut i = 0;
+        while len - i > 16 {
+            h = fold_mul(read_u64(bytes, i) ^ P1, read_u64(bytes, i + 8) ^ h);
+            i += 16;
+        }
+        a = read_u64(bytes, len - 16);
+        b = read_u64(bytes, len - 8);
+    }
+    fold_mul(P1 ^ len as u64, fold_mul(a ^ P1, b ^ h ^ P2))
+}
+
+/// Extends a label-chain hash with one more DNS label (walking right to left).
+///
+/// The wildcard tables are keyed by the chain hash of their base domain, so a
+/// request host can be probed at every label boundary in one right-to-left pass.
+#[inline]
+pub(crate) fn chain_label(seed: u64, chain: u64, label: &[u8]) -> u64 {
+    fold_mul(chain ^ P3, hash_bytes(seed, label) ^ P2)
+}
+
+/// The start of a label chain: the scheme and the port text (empty for the
+/// default port, `*` for any port) are part of every wildcard key.
+#[inline]
+pub(crate) fn chain_start(seed: u64, scheme: &[u8], port: &[u8]) -> u64 {
+    fold_mul(
+        hash_bytes(seed, scheme) ^ P0,
+        hash_bytes(seed ^ P3, port) ^ P1,
+    )
+}
+
+/// Maps a 64-bit value onto `0..n` without a division (Lemire's reduction).
+#[inline(always)]
+pub(crate) const fn reduce(x: u64, n: u32) -> usize {
+    ((x as u128 * n as u128) >> 64) as usize
+}
+
+/// Scrambles a bucket pilot into the value that displaces a key's slot.
+#[inline(always)]
+pub(crate) const fn pilot_mask(pilot: u16) -> u64 {
+    fold_mul(pilot as u64 ^ P2, P3)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_depends_on_every_byte_and_the_length() {
+        let base = b"https://app.example.com:8443".to_vec();
+        let h = hash_bytes(7, &base);
+        for i in 0..base.len() {
+            let mut changed = base.clone();
+            changed[i] ^= 1;
+            assert_ne!(
+                hash_bytes(7, &changed),
+                h,
+                "byte {i} did not affect the hash"
+            );
+        }
+        assert_ne!(hash_bytes(7, &base[..base.len() - 1]), h);
+        assert_ne!(hash_bytes(8, &base), h, "the seed must matter");
+    }
+
+    #[test]
+    fn short_inputs_are_distinguished() {
+        let inputs: [&[u8]; 8] = [b"", b"a", b"b", b"ab", b"ba", b"abc", b"abcd", b"abcde"];
+        let mut seen = std::collections::HashSet::new();
+        for i in inputs {
+            assert!(seen.insert(hash_bytes(1, i)), "collision on {i:?}");
+        }
+    }
+
+    #[test]
+    fn chain_depends_on_label_order_and_scheme() {
+        let s = chain_start(3, b"https", b"");
+        let ab = chain_label(3, chain_label(3, s, b"b"), b"a");
+        let ba = chain_label(3, chain_label(3, s, b"a"), b"b");
+        assert_ne!(ab, ba);
+        assert_ne!(s, chain_start(3, b"http", b""));
+        assert_ne!(s, chain_start(3, b"https", b"*"));
+    }
+
+    #[test]
+    fn reduce_stays_in_range() {
+        for x in [0, 1, u64::MAX, u64::MAX / 3, 0x8000_0000_0000_0000] {
+            for n in [1u32, 2, 3, 1000, u32::MAX] {
+                assert!(reduce(x, n) < n as usize);
+            }
+        }
+    }
+}

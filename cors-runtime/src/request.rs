@@ -1,0 +1,106 @@
+//! How a framework hands a request to the evaluator.
+
+/// The request headers the evaluator reads. Adapters map each to their
+/// framework's header-name constant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RequestHeader {
+    /// `Origin`.
+    Origin,
+    /// `Access-Control-Request-Method`.
+    AccessControlRequestMethod,
+    /// `Access-Control-Request-Headers`.
+    AccessControlRequestHeaders,
+    /// `Host`, used to recognise same-origin requests (R28).
+    Host,
+    /// `Sec-Fetch-Site`, set by browsers and not by page script (R6).
+    SecFetchSite,
+}
+
+impl RequestHeader {
+    /// The lowercase header name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            RequestHeader::Origin => "origin",
+            RequestHeader::AccessControlRequestMethod => "access-control-request-method",
+            RequestHeader::AccessControlRequestHeaders => "access-control-request-headers",
+            RequestHeader::Host => "host",
+            RequestHeader::SecFetchSite => "sec-fetch-site",
+        }
+    }
+}
+
+/// Read access to a request's method and headers, without copying.
+///
+/// This is the input side of an adapter: implement it for your framework's
+/// request type (the crate implements it for `http::request::Parts` and
+/// `http::Request<B>` with the `http` feature) and call
+/// [`Policy::evaluate`](crate::Policy::evaluate).
+pub trait RequestView {
+    /// Iterator over one header's values, in order.
+    type Values<'a>: Iterator<Item = &'a [u8]>
+    where
+        Self: 'a;
+
+    /// The request method, exactly as received.
+    fn method(&self) -> &[u8];
+
+    /// Every value of `name`, one item per header line.
+    fn header_values(&self, name: RequestHeader) -> Self::Values<'_>;
+}
+
+/// A request given as a method and a list of `(name, value)` pairs; header
+/// names are matched case-insensitively. Useful in tests and tools.
+///
+/// ```
+/// use cors_runtime::{RequestHeader, RequestView, SimpleRequest};
+/// let headers = [("Origin", &b"https://a.example"[..])];
+/// let req = SimpleRequest::new(b"GET", &headers);
+/// assert_eq!(req.header_values(RequestHeader::Origin).next(), Some(&b"https://a.example"[..]));
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct SimpleRequest<'a, N = &'a str, V = &'a [u8]> {
+    method: &'a [u8],
+    headers: &'a [(N, V)],
+}
+
+impl<'a, N, V> SimpleRequest<'a, N, V> {
+    /// A request with this method and these headers.
+    pub fn new(method: &'a [u8], headers: &'a [(N, V)]) -> Self {
+        SimpleRequest { method, headers }
+    }
+}
+
+/// Iterator returned by [`SimpleRequest::header_values`].
+#[derive(Debug)]
+pub struct SimpleValues<'a, N, V> {
+    name: &'static str,
+    rest: std::slice::Iter<'a, (N, V)>,
+}
+
+impl<'a, N: AsRef<str>, V: AsRef<[u8]>> Iterator for SimpleValues<'a, N, V> {
+    type Item = &'a [u8];
+    fn next(&mut self) -> Option<&'a [u8]> {
+        self.rest
+            .by_ref()
+            .find(|(n, _)| n.as_ref().eq_ignore_ascii_case(self.name))
+            .map(|(_, v)| v.as_ref())
+    }
+}
+
+impl<N: AsRef<str>, V: AsRef<[u8]>> RequestView for SimpleRequest<'_, N, V> {
+    type Values<'b>
+        = SimpleValues<'b, N, V>
+    where
+        Self: 'b;
+
+    fn method(&self) -> &[u8] {
+        self.method
+    }
+
+    fn header_values(&self, name: RequestHeader) -> SimpleValues<'_, N, V> {
+        SimpleValues {
+            name: name.as_str(),
+            rest: self.headers.iter(),
+        }
+    }
+}

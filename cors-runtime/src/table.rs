@@ -1,0 +1,346 @@
+//! A minimal perfect hash table over byte strings, stored as three byte blobs.
+//!
+//! The layout is the same whether the blobs are `static` literals emitted by
+//! `cors_policy!` or vectors built at run time, so both kinds of policy run the
+//! exact same lookup. The scheme is PTHash-style "hash and displace": every key
+//! hashes to a bucket; each bucket stores a 16-bit pilot that was searched at
+//! build time so that all its keys land in distinct free slots. A lookup is one
+//! hash, two array reads and one comparison, whatever the number of keys.
+//!
+//! Slots are 16 bytes: the key's full 64-bit hash, then the offset and length
+//! of its text in the text blob. Comparing the stored hash first keeps a miss
+//! from touching the text at all.
+
+use crate::hash::{hash_bytes, pilot_mask, reduce};
+
+const SLOT_BYTES: usize = 16;
+
+/// A read-only view of a perfect hash table.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug)]
+pub struct RawTable<'a> {
+    /// Seed of the key hash.
+    pub seed: u64,
+    /// Number of buckets (each has a 2-byte pilot).
+    pub buckets: u32,
+    /// Number of 16-byte slots.
+    pub slots: u32,
+    /// Little-endian `u16` pilots, one per bucket.
+    pub pilots: &'a [u8],
+    /// Slot records: hash `u64`, text offset `u32`, text length `u32`, little-endian.
+    pub entries: &'a [u8],
+    /// The keys' bytes, concatenated.
+    pub text: &'a [u8],
+}
+
+impl<'a> RawTable<'a> {
+    /// A table holding nothing.
+    pub const EMPTY: RawTable<'static> = RawTable {
+        seed: 0,
+        buckets: 0,
+        slots: 0,
+        pilots: &[],
+        entries: &[],
+        text: &[],
+    };
+
+    /// True when the table holds no key.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.slots == 0
+    }
+
+    /// The seed keys must be hashed with before [`RawTable::probe`].
+    #[inline]
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Returns the text of the only key that can have hash `h`, if its stored
+    /// hash is `h`. The caller compares the text with what it is looking for.
+    #[inline]
+    pub fn probe(&self, h: u64) -> Option<&'a [u8]> {
+        if self.slots == 0 {
+            return None;
+        }
+        let bucket = reduce(h, self.buckets);
+        let pilot = u16::from_le_bytes([self.pilots[2 * bucket], self.pilots[2 * bucket + 1]]);
+        let slot = slot_of(h, pilot, self.slots);
+        let rec = &self.entries[slot * SLOT_BYTES..slot * SLOT_BYTES + SLOT_BYTES];
+        let stored = u64::from_le_bytes(rec[0..8].try_into().ok()?);
+        if stored != h {
+            return None;
+        }
+        let off = u32::from_le_bytes(rec[8..12].try_into().ok()?) as usize;
+        let len = u32::from_le_bytes(rec[12..16].try_into().ok()?) as usize;
+        self.text.get(off..off + len)
+    }
+
+    /// True if `key` is in the table, hashing it whole.
+    #[inline]
+    pub fn contains(&self, key: &[u8]) -> bool {
+        if self.slots == 0 {
+            return false;
+        }
+        self.probe(hash_bytes(self.seed, key)) == Some(key)
+    }
+
+    /// Every key's text, in slot order.
+    pub fn keys(&self) -> impl Iterator<Item = &'a [u8]> + 'a {
+        let text = self.text;
+        self.entries
+            .chunks_exact(SLOT_BYTES)
+            .filter_map(move |rec| {
+                let off = u32::from_le_bytes(rec[8..12].try_into().ok()?) as usize;
+                let len = u32::from_le_bytes(rec[12..16].try_into().ok()?) as usize;
+                (len > 0).then(|| &text[off..off + len])
+            })
+    }
+}
+
+#[inline(always)]
+fn slot_of(h: u64, pilot: u16, slots: u32) -> usize {
+    reduce(
+        (h ^ pilot_mask(pilot)).wrapping_mul(0x9e37_79b9_7f4a_7c15),
+        slots,
+    )
+}
+
+/// An owned table, built from a list of keys.
+#[doc(hidden)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OwnedTable {
+    /// See [`RawTable::seed`].
+    pub seed: u64,
+    /// See [`RawTable::buckets`].
+    pub buckets: u32,
+    /// See [`RawTable::slots`].
+    pub slots: u32,
+    /// See [`RawTable::pilots`].
+    pub pilots: Vec<u8>,
+    /// See [`RawTable::entries`].
+    pub entries: Vec<u8>,
+    /// See [`RawTable::text`].
+    pub text: Vec<u8>,
+}
+
+/// Why a table could not be built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The same key was given twice.
+    DuplicateKey,
+    /// More keys (or more key bytes) than a table can address.
+    TooLarge,
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BuildError::DuplicateKey => f.write_str("the same key was given twice"),
+            BuildError::TooLarge => {
+                f.write_str("too many keys for one table (the limit is 2^32 bytes)")
+            }
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+impl OwnedTable {
+    /// Borrows the table for lookups.
+    pub fn view(&self) -> RawTable<'_> {
+        RawTable {
+            seed: self.seed,
+            buckets: self.buckets,
+            slots: self.slots,
+            pilots: &self.pilots,
+            entries: &self.entries,
+            text: &self.text,
+        }
+    }
+
+    /// Builds a table whose key hash is [`hash_bytes`] of each key.
+    pub fn build(keys: &[&[u8]]) -> Result<OwnedTable, BuildError> {
+        Self::build_with(keys, |seed, key| hash_bytes(seed, key))
+    }
+
+    /// Builds a table with a caller-chosen key hash; the same function must be
+    /// used to compute the hash given to [`RawTable::probe`].
+    ///
+    /// The build is deterministic: the same keys in the same order give the
+    /// same bytes, so generated code is reproducible.
+    pub fn build_with(
+        keys: &[&[u8]],
+        hash: impl Fn(u64, &[u8]) -> u64,
+    ) -> Result<OwnedTable, BuildError> {
+        if keys.is_empty() {
+            return Ok(OwnedTable::default());
+        }
+        let total: usize = keys.iter().map(|k| k.len()).sum();
+        if keys.len() >= (u32::MAX / 2) as usize || total >= u32::MAX as usize {
+            return Err(BuildError::TooLarge);
+        }
+        let mut sorted: Vec<&[u8]> = keys.to_vec();
+        sorted.sort_unstable();
+        if sorted.windows(2).any(|w| w[0] == w[1]) {
+            return Err(BuildError::DuplicateKey);
+        }
+        // A handful of seeds always suffices in practice; the loop only ends
+        // without a table if keys collide on every seed, which needs equal keys
+        // (excluded above).
+        for attempt in 0u64.. {
+            let seed = crate::hash::fold_mul(attempt ^ 0x5eed, 0x2545_f491_4f6c_dd1d);
+            if let Some(table) = try_build(keys, seed, &hash) {
+                return Ok(table);
+            }
+        }
+        unreachable!("the seed loop is unbounded")
+    }
+}
+
+fn try_build(keys: &[&[u8]], seed: u64, hash: &impl Fn(u64, &[u8]) -> u64) -> Option<OwnedTable> {
+    let n = keys.len();
+    let hashes: Vec<u64> = keys.iter().map(|k| hash(seed, k)).collect();
+    let mut check = hashes.clone();
+    check.sort_unstable();
+    // Distinct, non-zero hashes: zero marks an empty slot.
+    if check.first() == Some(&0) || check.windows(2).any(|w| w[0] == w[1]) {
+        return None;
+    }
+    let buckets = (n / 3 + 1) as u32;
+    let slots = (n + n / 16 + 1) as u32;
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); buckets as usize];
+    for (i, &h) in hashes.iter().enumerate() {
+        members[reduce(h, buckets)].push(i);
+    }
+    let mut order: Vec<usize> = (0..buckets as usize).collect();
+    order.sort_by_key(|&b| (std::cmp::Reverse(members[b].len()), b));
+
+    let mut taken = vec![false; slots as usize];
+    let mut pilots = vec![0u16; buckets as usize];
+    let mut slot_key = vec![usize::MAX; slots as usize];
+    let mut scratch = Vec::new();
+    for &b in &order {
+        if members[b].is_empty() {
+            break;
+        }
+        let mut placed = false;
+        'pilot: for pilot in 0..=u16::MAX {
+            scratch.clear();
+            for &k in &members[b] {
+                let s = slot_of(hashes[k], pilot, slots);
+                if taken[s] || scratch.contains(&s) {
+                    continue 'pilot;
+                }
+                scratch.push(s);
+            }
+            for (&k, &s) in members[b].iter().zip(&scratch) {
+                taken[s] = true;
+                slot_key[s] = k;
+            }
+            pilots[b] = pilot;
+            placed = true;
+            break;
+        }
+        if !placed {
+            return None;
+        }
+    }
+
+    let mut text = Vec::new();
+    let mut entries = Vec::with_capacity(slots as usize * SLOT_BYTES);
+    for &k in &slot_key {
+        let (h, off, len) = if k == usize::MAX {
+            (0u64, 0u32, 0u32)
+        } else {
+            let off = text.len() as u32;
+            text.extend_from_slice(keys[k]);
+            (hashes[k], off, keys[k].len() as u32)
+        };
+        entries.extend_from_slice(&h.to_le_bytes());
+        entries.extend_from_slice(&off.to_le_bytes());
+        entries.extend_from_slice(&len.to_le_bytes());
+    }
+    Some(OwnedTable {
+        seed,
+        buckets,
+        slots,
+        pilots: pilots.iter().flat_map(|p| p.to_le_bytes()).collect(),
+        entries,
+        text,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(n: usize) -> Vec<Vec<u8>> {
+        (0..n)
+            .map(|i| format!("https://app{i}.example{}.com", i % 97).into_bytes())
+            .collect()
+    }
+
+    #[test]
+    fn finds_every_key_and_nothing_else() {
+        for n in [1, 2, 3, 10, 100, 5000] {
+            let owned = keys(n);
+            let refs: Vec<&[u8]> = owned.iter().map(|k| k.as_slice()).collect();
+            let table = OwnedTable::build(&refs).unwrap();
+            let view = table.view();
+            for k in &refs {
+                assert!(view.contains(k), "missing {}", String::from_utf8_lossy(k));
+            }
+            assert!(!view.contains(b"https://app.example.com"));
+            assert!(!view.contains(b""));
+            let mut near = owned[0].clone();
+            *near.last_mut().unwrap() ^= 1;
+            assert!(!view.contains(&near));
+            let mut listed: Vec<&[u8]> = view.keys().collect();
+            listed.sort();
+            let mut expected = refs.clone();
+            expected.sort();
+            assert_eq!(listed, expected);
+        }
+    }
+
+    #[test]
+    fn empty_table_contains_nothing() {
+        let table = OwnedTable::build(&[]).unwrap();
+        assert!(table.view().is_empty());
+        assert!(!table.view().contains(b"x"));
+    }
+
+    #[test]
+    fn duplicates_are_refused() {
+        assert_eq!(
+            OwnedTable::build(&[b"a".as_slice(), b"b", b"a"]),
+            Err(BuildError::DuplicateKey)
+        );
+    }
+
+    #[test]
+    fn build_is_deterministic() {
+        let owned = keys(300);
+        let refs: Vec<&[u8]> = owned.iter().map(|k| k.as_slice()).collect();
+        assert_eq!(
+            OwnedTable::build(&refs).unwrap(),
+            OwnedTable::build(&refs).unwrap()
+        );
+    }
+
+    #[test]
+    fn a_seed_whose_hashes_collide_is_retried() {
+        // A hash that collides on the first seed forces the builder to move on.
+        let table = OwnedTable::build_with(&[b"a".as_slice(), b"b"], |seed, k| {
+            if seed == crate::hash::fold_mul(0x5eed, 0x2545_f491_4f6c_dd1d) {
+                1
+            } else {
+                hash_bytes(seed, k)
+            }
+        })
+        .unwrap();
+        assert!(table.view().contains(b"a") && table.view().contains(b"b"));
+    }
+}
