@@ -1,1 +1,163 @@
+//! The conformance corpus in `testdata/`: loading case files and comparing a
+//! decision with what a case expects.
+//!
+//! Every implementation — the static policy, the run-time-built policy,
+//! `cors check` and each adapter — runs the same cases through
+//! [`Case::check`], so they can only pass by agreeing.
 
+#![deny(missing_docs)]
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// One file of `testdata/`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseFile {
+    /// What the file covers.
+    pub description: String,
+    /// The policy file's text.
+    pub policy: String,
+    /// The cases.
+    #[serde(rename = "case")]
+    pub cases: Vec<Case>,
+    /// The file's name (set by the loader).
+    #[serde(skip)]
+    pub file: String,
+}
+
+/// Which policy and profile of the file a case uses.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(deny_unknown_fields)]
+pub struct Select {
+    /// `[policies.<name>]`.
+    pub policy: Option<String>,
+    /// `[profiles.<name>]`.
+    pub profile: Option<String>,
+}
+
+/// One request and the decision it must get.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    /// Unique within the file.
+    pub name: String,
+    /// The rules of `fetch-cors-rules.md` this case checks, e.g. `["R18"]`.
+    pub rules: Vec<String>,
+    /// Policy and profile; defaults to the file's only policy.
+    #[serde(default)]
+    pub select: Select,
+    /// The request method.
+    pub method: String,
+    /// Request headers, `[name, value]`, in order (repeat a name for several
+    /// lines).
+    #[serde(default)]
+    pub headers: Vec<[String; 2]>,
+    /// One more header whose value is `unit` repeated `times` times, for
+    /// oversize inputs: `[name, unit, times]`.
+    pub long_header: Option<(String, String, usize)>,
+    /// What must happen.
+    pub expect: Expect,
+}
+
+/// The expected decision.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    /// `not_cors`, `preflight`, `actual` or `rejected`.
+    pub kind: String,
+    /// The status of an immediate answer; absent when the request is
+    /// forwarded to the service.
+    pub status: Option<u16>,
+    /// Every response header the decision adds, lowercase names, in order.
+    #[serde(default)]
+    pub headers: Vec<[String; 2]>,
+    /// The `code` of the `forbid` error body, when there is one.
+    pub body_code: Option<String>,
+}
+
+/// A decision as an implementation reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Observed {
+    /// `not_cors`, `preflight`, `actual` or `rejected`.
+    pub kind: String,
+    /// Immediate answer's status.
+    pub status: Option<u16>,
+    /// Headers added, lowercase names, in order.
+    pub headers: Vec<[String; 2]>,
+    /// The error body's `code`, if a body is sent.
+    pub body_code: Option<String>,
+}
+
+impl Case {
+    /// The request headers as `(name, bytes)`.
+    pub fn header_pairs(&self) -> Vec<(String, Vec<u8>)> {
+        let mut pairs: Vec<(String, Vec<u8>)> =
+            self.headers.iter().map(|[n, v]| (n.clone(), v.as_bytes().to_vec())).collect();
+        if let Some((name, unit, times)) = &self.long_header {
+            pairs.push((name.clone(), unit.repeat(*times).into_bytes()));
+        }
+        pairs
+    }
+
+    /// Compares an observed decision with the expectation.
+    pub fn check(&self, observed: &Observed) -> Result<(), String> {
+        let e = &self.expect;
+        let expected =
+            Observed { kind: e.kind.clone(), status: e.status, headers: e.headers.clone(), body_code: e.body_code.clone() };
+        if &expected == observed {
+            Ok(())
+        } else {
+            Err(format!("case `{}` ({}):\n  expected {expected:?}\n  observed {observed:?}", self.name, self.rules.join(", ")))
+        }
+    }
+}
+
+/// The corpus directory.
+pub fn corpus_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata")
+}
+
+/// Loads every `*.toml` file of `dir`, sorted by name.
+pub fn load(dir: &Path) -> Result<Vec<CaseFile>, String> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    let mut files = Vec::new();
+    for path in paths {
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut file: CaseFile = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        file.file = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let mut names = std::collections::HashSet::new();
+        for case in &file.cases {
+            if !names.insert(&case.name) {
+                return Err(format!("{}: duplicate case name `{}`", file.file, case.name));
+            }
+            if case.rules.is_empty() {
+                return Err(format!("{}: case `{}` cites no rule", file.file, case.name));
+            }
+        }
+        files.push(file);
+    }
+    Ok(files)
+}
+
+/// Loads the corpus, panicking with the loader's message on failure (for
+/// tests).
+pub fn corpus() -> Vec<CaseFile> {
+    load(&corpus_dir()).unwrap_or_else(|e| panic!("cannot load the corpus: {e}"))
+}
+
+/// Policies compiled at build time from the corpus and the examples.
+pub mod compiled {
+    include!(concat!(env!("OUT_DIR"), "/static_policies.rs"));
+
+    /// The example policy file compiled by the build-script API.
+    pub mod examples {
+        include!(concat!(env!("OUT_DIR"), "/example_policies.rs"));
+    }
+}
