@@ -120,7 +120,10 @@ pub fn compile(source: &Source, selection: &Selection) -> Result<Compiled, Repor
     let file = parse::parse_file(&source.text);
     let mut diagnostics = rules::run(&file);
     let chosen = select(&file, selection);
-    if let Err(finding) = &chosen {
+    // A file that did not parse has no policies to select from; its syntax
+    // error is the whole story.
+    let parsed = !file.problems.iter().any(|p| matches!(p, ast::Problem::Syntax { .. }));
+    if let (Err(finding), true) = (&chosen, parsed) {
         let mut cx = rules::Context::new(&[]);
         cx.report(rules::SELECTION, finding.clone());
         diagnostics.extend(cx.into_diagnostics());

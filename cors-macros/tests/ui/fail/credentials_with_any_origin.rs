@@ -1,0 +1,6 @@
+static P: cors_runtime::Policy<'static> = cors_macros::cors_policy!(toml = r#"
+origins = "*"
+credentials = true
+"#);
+
+fn main() {}
