@@ -62,6 +62,30 @@ fn main() {
     let out = std::env::var("OUT_DIR").unwrap();
     std::fs::write(Path::new(&out).join("static_policies.rs"), code).unwrap();
 
+    // A larger policy for the property tests: 1,000 exact origins, port
+    // wildcards and subdomain wildcards of several depths and ports.
+    let mut big = String::from("origins = [\n");
+    for i in 0..1000 {
+        writeln!(big, "    \"https://app{i}.example{}.com\",", i % 37).unwrap();
+    }
+    for i in 0..40 {
+        writeln!(big, "    \"https://*.tenant{i}.example.net\",").unwrap();
+        writeln!(big, "    \"https://*.eu.tenant{i}.example.org:8443\",").unwrap();
+        writeln!(big, "    \"http://dev{i}.localhost:*\",").unwrap();
+        writeln!(big, "    \"https://*.any{i}.example.dev:*\",").unwrap();
+    }
+    big.push_str("]\nmethods = [\"GET\", \"PUT\", \"patch\"]\nallow_headers = [\"content-type\", \"x-request-id\"]\ncredentials = true\n");
+    big.push_str("[lints]\nbroad-wildcard-with-credentials = \"allow\"\nprivate-origin-outside-dev = \"allow\"\n");
+    let big_path = Path::new(&out).join("big_policy.toml");
+    std::fs::write(&big_path, &big).unwrap();
+    let compiled = cors_policy::compile(&Source::new("big_policy.toml", big), &Selection::default()).unwrap_or_else(|r| panic!("{r}"));
+    let expr = cors_policy::codegen::policy_expr(&compiled.to_owned_policy());
+    std::fs::write(
+        Path::new(&out).join("big_policy.rs"),
+        format!("/// 1,000 exact origins and 160 wildcard patterns.\npub static BIG: ::cors_runtime::Policy<'static> = {expr};\n/// Its source.\npub const BIG_TOML: &str = include_str!(concat!(env!(\"OUT_DIR\"), \"/big_policy.toml\"));\n"),
+    )
+    .unwrap();
+
     cors_policy::build::Builder::new()
         .policy("EXAMPLE_API", "../examples/policies/api.toml", Selection::policy("api"))
         .policy("EXAMPLE_API_DEV", "../examples/policies/api.toml", Selection::policy("api").with_profile("dev"))

@@ -6,6 +6,7 @@
 //! [`Case::check`], so they can only pass by agreeing.
 
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 use std::path::{Path, PathBuf};
 
@@ -155,6 +156,8 @@ pub fn corpus() -> Vec<CaseFile> {
 /// Policies compiled at build time from the corpus and the examples.
 pub mod compiled {
     include!(concat!(env!("OUT_DIR"), "/static_policies.rs"));
+
+    include!(concat!(env!("OUT_DIR"), "/big_policy.rs"));
 
     /// The example policy file compiled by the build-script API.
     pub mod examples {

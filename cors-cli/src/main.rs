@@ -1,6 +1,7 @@
 //! `cors`: check, lint and explain CORS policies compiled by corsc.
 
-mod cli;
+#![forbid(unsafe_code)]
+
 mod commands;
 mod render;
 

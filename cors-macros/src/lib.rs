@@ -29,6 +29,7 @@
 //! `cors_policy::build`, which prints them) to see them.
 
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 use std::path::PathBuf;
 

@@ -49,6 +49,7 @@
 //! of the Fetch standard's CORS protocol.
 
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 mod apply;
 mod decision;

@@ -1,0 +1,131 @@
+//! The static policy (generated code) and the run-time-built policy must take
+//! identical decisions — kind, status, every header, reason and body — on
+//! every corpus policy and on random and near-miss origins.
+
+use cors_conformance::{compiled, corpus};
+use cors_runtime::{Decision, Policy, PolicySource, SimpleRequest};
+use proptest::prelude::*;
+
+fn fingerprint(d: &Decision<'_>) -> String {
+    let headers: Vec<String> = d
+        .headers()
+        .iter()
+        .map(|(n, v)| format!("{}={}", n.as_str(), String::from_utf8_lossy(v.as_bytes())))
+        .collect();
+    format!("{:?}|{:?}|{}|{}|{:?}", d.kind(), d.status(), headers.join(";"), d.reason(), d.error_body().map(|b| b.to_string()))
+}
+
+fn agree(a: Policy<'_>, b: Policy<'_>, method: &str, headers: &[(String, Vec<u8>)]) -> Result<(), TestCaseError> {
+    let request = SimpleRequest::new(method.as_bytes(), headers);
+    let (x, y) = (fingerprint(&a.evaluate(&request)), fingerprint(&b.evaluate(&request)));
+    prop_assert_eq!(x, y, "{} {:?}", method, headers);
+    Ok(())
+}
+
+/// Origins close to what policies list: real-looking ones and mutations.
+fn origin() -> impl Strategy<Value = String> {
+    let seeds = prop::sample::select(vec![
+        "https://app.example.com",
+        "https://a.example.com",
+        "https://x.eu.example.com:8443",
+        "http://localhost:3000",
+        "http://localhost",
+        "https://[::1]:8443",
+        "https://app17.example17.com",
+        "https://app999.example0.com",
+        "https://x.tenant3.example.net",
+        "https://a.b.eu.tenant5.example.org:8443",
+        "http://dev7.localhost:9000",
+        "https://q.any12.example.dev:1",
+        "https://acme.tenants.example.com",
+        "https://tv.example.com",
+        "null",
+    ]);
+    let mutated = (seeds.clone(), any::<prop::sample::Index>(), any::<u8>(), 0..6u8).prop_map(|(seed, at, byte, op)| {
+        let mut s = seed.as_bytes().to_vec();
+        let i = at.index(s.len() + 1);
+        match op {
+            0 => s.insert(i, byte),
+            1 if i < s.len() => {
+                s.remove(i);
+            }
+            2 if i < s.len() => s[i] = byte,
+            3 => s.extend_from_slice(b".evil.test"),
+            4 => s.splice(0..0, b"https://evil".iter().copied()).for_each(drop),
+            _ => s.make_ascii_uppercase(),
+        }
+        String::from_utf8_lossy(&s).into_owned()
+    });
+    let random = "[a-z]{1,6}://([a-z0-9-]{1,8}\\.){0,5}(example\\.(com|net|org|dev)|localhost)(:[0-9]{1,5})?";
+    prop_oneof![seeds.prop_map(str::to_string), mutated, random, ".{0,40}"]
+}
+
+fn request() -> impl Strategy<Value = (String, Vec<(String, Vec<u8>)>)> {
+    let method = prop::sample::select(vec!["GET", "POST", "OPTIONS", "PUT"]);
+    let acrm = prop::option::of(prop::sample::select(vec!["PUT", "patch", "PATCH", "DELETE", "GET", "x y"]));
+    let acrh = prop::option::of("[a-zA-Z, -]{0,40}");
+    (method, origin(), acrm, acrh).prop_map(|(m, o, acrm, acrh)| {
+        let mut headers = vec![("origin".to_string(), o.into_bytes())];
+        if let Some(v) = acrm {
+            headers.push(("access-control-request-method".into(), v.as_bytes().to_vec()));
+        }
+        if let Some(v) = acrh {
+            headers.push(("access-control-request-headers".into(), v.into_bytes()));
+        }
+        (m.to_string(), headers)
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 20_000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn big_policy_static_equals_runtime((method, headers) in request()) {
+        static RUNTIME: std::sync::OnceLock<cors_runtime::OwnedPolicy> = std::sync::OnceLock::new();
+        let runtime = RUNTIME.get_or_init(|| cors_policy::load(compiled::BIG_TOML).unwrap());
+        agree(compiled::BIG, runtime.policy(), &method, &headers)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2_000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn corpus_policies_static_equal_runtime((method, headers) in request()) {
+        static POLICIES: std::sync::OnceLock<Vec<(Policy<'static>, cors_runtime::OwnedPolicy)>> = std::sync::OnceLock::new();
+        let policies = POLICIES.get_or_init(|| {
+            let mut out = Vec::new();
+            for file in corpus() {
+                let mut seen = std::collections::BTreeSet::new();
+                for case in &file.cases {
+                    if !seen.insert(case.select.clone()) {
+                        continue;
+                    }
+                    let (p, pr) = (case.select.policy.as_deref(), case.select.profile.as_deref());
+                    let source = cors_policy::Source::new(file.file.clone(), file.policy.clone());
+                    let selection = cors_policy::Selection { policy: p.map(str::to_string), profile: pr.map(str::to_string) };
+                    out.push((compiled::static_policy(&file.file, p, pr).unwrap(), cors_policy::load_with(&source, &selection).unwrap()));
+                }
+            }
+            out
+        });
+        for (stat, runtime) in policies {
+            agree(*stat, runtime.policy(), &method, &headers)?;
+        }
+    }
+}
+
+/// The generated matcher finds every listed origin of the big policy.
+#[test]
+fn big_policy_allows_every_listed_origin() {
+    for i in 0..1000 {
+        let origin = format!("https://app{i}.example{}.com", i % 37);
+        let headers = [("origin", origin.as_bytes())];
+        let request = SimpleRequest::new(b"GET", &headers);
+        assert_eq!(compiled::BIG.evaluate(&request).kind(), cors_runtime::DecisionKind::Actual, "{origin}");
+        let near = format!("https://app{i}.example{}.com", (i + 1) % 37);
+        let headers = [("origin", near.as_bytes())];
+        let request = SimpleRequest::new(b"GET", &headers);
+        assert_eq!(compiled::BIG.evaluate(&request).kind(), cors_runtime::DecisionKind::Rejected, "{near}");
+    }
+}
