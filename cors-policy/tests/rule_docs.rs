@@ -1,0 +1,43 @@
+//! Every rule's documentation examples are real: the bad example triggers the
+//! rule (and its rendered diagnostics are snapshotted), the "use instead"
+//! example does not.
+
+use cors_policy::rules::RULES;
+use cors_policy::{Source, check};
+
+/// The ```toml blocks of a doc, in order.
+fn toml_blocks(doc: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut rest = doc;
+    while let Some(start) = rest.find("```toml\n") {
+        let body = &rest[start + 8..];
+        let end = body.find("```").expect("closed block");
+        blocks.push(body[..end].to_string());
+        rest = &body[end + 3..];
+    }
+    blocks
+}
+
+#[test]
+fn doc_examples_trigger_their_rule_and_fixes_do_not() {
+    let mut checked = 0;
+    for rule in RULES {
+        let meta = rule.meta();
+        let blocks = toml_blocks(meta.doc);
+        if meta.code == "CORS005" {
+            // Selection is about the macro call, not the file; its doc shows Rust.
+            assert!(blocks.is_empty());
+            continue;
+        }
+        let example = meta.doc.split("## Example").nth(1).expect("example section");
+        let examples = toml_blocks(example);
+        assert_eq!(examples.len(), 2, "{}: a bad and a good example", meta.code);
+        let bad = check(&Source::new(format!("{}-bad.toml", meta.name), examples[0].clone()));
+        let good = check(&Source::new(format!("{}-good.toml", meta.name), examples[1].clone()));
+        assert!(bad.diagnostics().iter().any(|d| d.code == meta.code), "{}: bad example not reported:\n{bad}", meta.code);
+        assert!(good.diagnostics().iter().all(|d| d.code != meta.code), "{}: good example reported:\n{good}", meta.code);
+        insta::assert_snapshot!(format!("{}-{}", meta.code, meta.name), bad.to_string());
+        checked += 1;
+    }
+    assert_eq!(checked, RULES.len() - 1);
+}
