@@ -30,25 +30,39 @@ struct Select {
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata");
     println!("cargo:rerun-if-changed={}", dir.display());
-    let mut entries: Vec<_> = std::fs::read_dir(&dir).expect("testdata/").filter_map(Result::ok).map(|e| e.path()).collect();
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .expect("testdata/")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
     entries.sort();
 
     let mut code = String::from(
         "/// The statically compiled policy of a corpus file and selection.\n\
          pub fn static_policy(file: &str, policy: Option<&str>, profile: Option<&str>) -> Option<::cors_runtime::Policy<'static>> {\n    match (file, policy, profile) {\n",
     );
-    for path in entries.iter().filter(|p| p.extension().is_some_and(|x| x == "toml")) {
+    for path in entries
+        .iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+    {
         println!("cargo:rerun-if-changed={}", path.display());
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let text = std::fs::read_to_string(path).unwrap();
         let file: File = toml::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
         let selections: BTreeSet<Select> = file.cases.iter().map(|c| c.select.clone()).collect();
         for s in selections {
-            let selection = Selection { policy: s.policy.clone(), profile: s.profile.clone() };
+            let selection = Selection {
+                policy: s.policy.clone(),
+                profile: s.profile.clone(),
+            };
             let source = Source::new(name.clone(), file.policy.clone());
-            let compiled = cors_policy::compile(&source, &selection).unwrap_or_else(|r| panic!("{name}: {r}"));
+            let compiled =
+                cors_policy::compile(&source, &selection).unwrap_or_else(|r| panic!("{name}: {r}"));
             let expr = cors_policy::codegen::policy_expr(&compiled.to_owned_policy());
-            let pat = |o: &Option<String>| o.as_ref().map_or("None".to_string(), |v| format!("Some({v:?})"));
+            let pat = |o: &Option<String>| {
+                o.as_ref()
+                    .map_or("None".to_string(), |v| format!("Some({v:?})"))
+            };
             writeln!(
                 code,
                 "        ({name:?}, {}, {}) => {{ static P: ::cors_runtime::Policy<'static> = {expr}; Some(P) }}",
@@ -78,7 +92,9 @@ fn main() {
     big.push_str("[lints]\nbroad-wildcard-with-credentials = \"allow\"\nprivate-origin-outside-dev = \"allow\"\n");
     let big_path = Path::new(&out).join("big_policy.toml");
     std::fs::write(&big_path, &big).unwrap();
-    let compiled = cors_policy::compile(&Source::new("big_policy.toml", big), &Selection::default()).unwrap_or_else(|r| panic!("{r}"));
+    let compiled =
+        cors_policy::compile(&Source::new("big_policy.toml", big), &Selection::default())
+            .unwrap_or_else(|r| panic!("{r}"));
     let expr = cors_policy::codegen::policy_expr(&compiled.to_owned_policy());
     std::fs::write(
         Path::new(&out).join("big_policy.rs"),
@@ -87,8 +103,20 @@ fn main() {
     .unwrap();
 
     cors_policy::build::Builder::new()
-        .policy("EXAMPLE_API", "../examples/policies/api.toml", Selection::policy("api"))
-        .policy("EXAMPLE_API_DEV", "../examples/policies/api.toml", Selection::policy("api").with_profile("dev"))
-        .policy("EXAMPLE_PUBLIC", "../examples/policies/api.toml", Selection::policy("public"))
+        .policy(
+            "EXAMPLE_API",
+            "../examples/policies/api.toml",
+            Selection::policy("api"),
+        )
+        .policy(
+            "EXAMPLE_API_DEV",
+            "../examples/policies/api.toml",
+            Selection::policy("api").with_profile("dev"),
+        )
+        .policy(
+            "EXAMPLE_PUBLIC",
+            "../examples/policies/api.toml",
+            Selection::policy("public"),
+        )
         .write_or_exit("example_policies.rs");
 }

@@ -1,1 +1,5 @@
+//! Policies for the criterion benchmarks, compiled at build time.
 
+#![allow(missing_docs)]
+
+include!(concat!(env!("OUT_DIR"), "/policies.rs"));

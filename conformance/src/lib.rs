@@ -94,8 +94,11 @@ pub struct Observed {
 impl Case {
     /// The request headers as `(name, bytes)`.
     pub fn header_pairs(&self) -> Vec<(String, Vec<u8>)> {
-        let mut pairs: Vec<(String, Vec<u8>)> =
-            self.headers.iter().map(|[n, v]| (n.clone(), v.as_bytes().to_vec())).collect();
+        let mut pairs: Vec<(String, Vec<u8>)> = self
+            .headers
+            .iter()
+            .map(|[n, v]| (n.clone(), v.as_bytes().to_vec()))
+            .collect();
         if let Some((name, unit, times)) = &self.long_header {
             pairs.push((name.clone(), unit.repeat(*times).into_bytes()));
         }
@@ -105,12 +108,20 @@ impl Case {
     /// Compares an observed decision with the expectation.
     pub fn check(&self, observed: &Observed) -> Result<(), String> {
         let e = &self.expect;
-        let expected =
-            Observed { kind: e.kind.clone(), status: e.status, headers: e.headers.clone(), body_code: e.body_code.clone() };
+        let expected = Observed {
+            kind: e.kind.clone(),
+            status: e.status,
+            headers: e.headers.clone(),
+            body_code: e.body_code.clone(),
+        };
         if &expected == observed {
             Ok(())
         } else {
-            Err(format!("case `{}` ({}):\n  expected {expected:?}\n  observed {observed:?}", self.name, self.rules.join(", ")))
+            Err(format!(
+                "case `{}` ({}):\n  expected {expected:?}\n  observed {observed:?}",
+                self.name,
+                self.rules.join(", ")
+            ))
         }
     }
 }
@@ -130,13 +141,22 @@ pub fn load(dir: &Path) -> Result<Vec<CaseFile>, String> {
     paths.sort();
     let mut files = Vec::new();
     for path in paths {
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let mut file: CaseFile = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-        file.file = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut file: CaseFile =
+            toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        file.file = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         let mut names = std::collections::HashSet::new();
         for case in &file.cases {
             if !names.insert(&case.name) {
-                return Err(format!("{}: duplicate case name `{}`", file.file, case.name));
+                return Err(format!(
+                    "{}: duplicate case name `{}`",
+                    file.file, case.name
+                ));
             }
             if case.rules.is_empty() {
                 return Err(format!("{}: case `{}` cites no rule", file.file, case.name));

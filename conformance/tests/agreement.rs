@@ -12,12 +12,27 @@ fn fingerprint(d: &Decision<'_>) -> String {
         .iter()
         .map(|(n, v)| format!("{}={}", n.as_str(), String::from_utf8_lossy(v.as_bytes())))
         .collect();
-    format!("{:?}|{:?}|{}|{}|{:?}", d.kind(), d.status(), headers.join(";"), d.reason(), d.error_body().map(|b| b.to_string()))
+    format!(
+        "{:?}|{:?}|{}|{}|{:?}",
+        d.kind(),
+        d.status(),
+        headers.join(";"),
+        d.reason(),
+        d.error_body().map(|b| b.to_string())
+    )
 }
 
-fn agree(a: Policy<'_>, b: Policy<'_>, method: &str, headers: &[(String, Vec<u8>)]) -> Result<(), TestCaseError> {
+fn agree(
+    a: Policy<'_>,
+    b: Policy<'_>,
+    method: &str,
+    headers: &[(String, Vec<u8>)],
+) -> Result<(), TestCaseError> {
     let request = SimpleRequest::new(method.as_bytes(), headers);
-    let (x, y) = (fingerprint(&a.evaluate(&request)), fingerprint(&b.evaluate(&request)));
+    let (x, y) = (
+        fingerprint(&a.evaluate(&request)),
+        fingerprint(&b.evaluate(&request)),
+    );
     prop_assert_eq!(x, y, "{} {:?}", method, headers);
     Ok(())
 }
@@ -41,33 +56,46 @@ fn origin() -> impl Strategy<Value = String> {
         "https://tv.example.com",
         "null",
     ]);
-    let mutated = (seeds.clone(), any::<prop::sample::Index>(), any::<u8>(), 0..6u8).prop_map(|(seed, at, byte, op)| {
-        let mut s = seed.as_bytes().to_vec();
-        let i = at.index(s.len() + 1);
-        match op {
-            0 => s.insert(i, byte),
-            1 if i < s.len() => {
-                s.remove(i);
+    let mutated = (
+        seeds.clone(),
+        any::<prop::sample::Index>(),
+        any::<u8>(),
+        0..6u8,
+    )
+        .prop_map(|(seed, at, byte, op)| {
+            let mut s = seed.as_bytes().to_vec();
+            let i = at.index(s.len() + 1);
+            match op {
+                0 => s.insert(i, byte),
+                1 if i < s.len() => {
+                    s.remove(i);
+                }
+                2 if i < s.len() => s[i] = byte,
+                3 => s.extend_from_slice(b".evil.test"),
+                4 => s
+                    .splice(0..0, b"https://evil".iter().copied())
+                    .for_each(drop),
+                _ => s.make_ascii_uppercase(),
             }
-            2 if i < s.len() => s[i] = byte,
-            3 => s.extend_from_slice(b".evil.test"),
-            4 => s.splice(0..0, b"https://evil".iter().copied()).for_each(drop),
-            _ => s.make_ascii_uppercase(),
-        }
-        String::from_utf8_lossy(&s).into_owned()
-    });
+            String::from_utf8_lossy(&s).into_owned()
+        });
     let random = "[a-z]{1,6}://([a-z0-9-]{1,8}\\.){0,5}(example\\.(com|net|org|dev)|localhost)(:[0-9]{1,5})?";
     prop_oneof![seeds.prop_map(str::to_string), mutated, random, ".{0,40}"]
 }
 
 fn request() -> impl Strategy<Value = (String, Vec<(String, Vec<u8>)>)> {
     let method = prop::sample::select(vec!["GET", "POST", "OPTIONS", "PUT"]);
-    let acrm = prop::option::of(prop::sample::select(vec!["PUT", "patch", "PATCH", "DELETE", "GET", "x y"]));
+    let acrm = prop::option::of(prop::sample::select(vec![
+        "PUT", "patch", "PATCH", "DELETE", "GET", "x y",
+    ]));
     let acrh = prop::option::of("[a-zA-Z, -]{0,40}");
     (method, origin(), acrm, acrh).prop_map(|(m, o, acrm, acrh)| {
         let mut headers = vec![("origin".to_string(), o.into_bytes())];
         if let Some(v) = acrm {
-            headers.push(("access-control-request-method".into(), v.as_bytes().to_vec()));
+            headers.push((
+                "access-control-request-method".into(),
+                v.as_bytes().to_vec(),
+            ));
         }
         if let Some(v) = acrh {
             headers.push(("access-control-request-headers".into(), v.into_bytes()));
@@ -122,10 +150,18 @@ fn big_policy_allows_every_listed_origin() {
         let origin = format!("https://app{i}.example{}.com", i % 37);
         let headers = [("origin", origin.as_bytes())];
         let request = SimpleRequest::new(b"GET", &headers);
-        assert_eq!(compiled::BIG.evaluate(&request).kind(), cors_runtime::DecisionKind::Actual, "{origin}");
+        assert_eq!(
+            compiled::BIG.evaluate(&request).kind(),
+            cors_runtime::DecisionKind::Actual,
+            "{origin}"
+        );
         let near = format!("https://app{i}.example{}.com", (i + 1) % 37);
         let headers = [("origin", near.as_bytes())];
         let request = SimpleRequest::new(b"GET", &headers);
-        assert_eq!(compiled::BIG.evaluate(&request).kind(), cors_runtime::DecisionKind::Rejected, "{near}");
+        assert_eq!(
+            compiled::BIG.evaluate(&request).kind(),
+            cors_runtime::DecisionKind::Rejected,
+            "{near}"
+        );
     }
 }

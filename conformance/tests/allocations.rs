@@ -68,13 +68,29 @@ fn evaluation_never_allocates() {
     for file in corpus() {
         for case in &file.cases {
             let headers = case.header_pairs();
-            let (p, pr) = (case.select.policy.as_deref(), case.select.profile.as_deref());
+            let (p, pr) = (
+                case.select.policy.as_deref(),
+                case.select.profile.as_deref(),
+            );
             let stat = compiled::static_policy(&file.file, p, pr).unwrap();
-            assert_eq!(evaluate(stat, case.method.as_bytes(), &headers), 0, "static: {}", case.name);
+            assert_eq!(
+                evaluate(stat, case.method.as_bytes(), &headers),
+                0,
+                "static: {}",
+                case.name
+            );
             let source = cors_policy::Source::new(file.file.clone(), file.policy.clone());
-            let selection = cors_policy::Selection { policy: p.map(str::to_string), profile: pr.map(str::to_string) };
+            let selection = cors_policy::Selection {
+                policy: p.map(str::to_string),
+                profile: pr.map(str::to_string),
+            };
             let owned = cors_policy::load_with(&source, &selection).unwrap();
-            assert_eq!(evaluate(owned.policy(), case.method.as_bytes(), &headers), 0, "runtime: {}", case.name);
+            assert_eq!(
+                evaluate(owned.policy(), case.method.as_bytes(), &headers),
+                0,
+                "runtime: {}",
+                case.name
+            );
             evaluated += 2;
         }
     }
@@ -84,19 +100,40 @@ fn evaluation_never_allocates() {
 #[test]
 fn hostile_inputs_do_not_allocate() {
     let mib = 1 << 20;
-    let cases: Vec<(&[u8], Vec<(String, Vec<u8>)>)> = vec![
-        (b"OPTIONS", vec![
-            ("origin".into(), b"https://app0.example0.com".to_vec()),
-            ("access-control-request-method".into(), b"PUT".to_vec()),
-            ("access-control-request-headers".into(), b",".repeat(mib)),
-        ]),
-        (b"OPTIONS", vec![
-            ("origin".into(), b"https://app0.example0.com".to_vec()),
-            ("access-control-request-method".into(), b"PUT".to_vec()),
-            ("access-control-request-headers".into(), b"x-a,".repeat(2000)),
-        ]),
+    type Headers = Vec<(String, Vec<u8>)>;
+    let cases: Vec<(&[u8], Headers)> = vec![
+        (
+            b"OPTIONS",
+            vec![
+                ("origin".into(), b"https://app0.example0.com".to_vec()),
+                ("access-control-request-method".into(), b"PUT".to_vec()),
+                ("access-control-request-headers".into(), b",".repeat(mib)),
+            ],
+        ),
+        (
+            b"OPTIONS",
+            vec![
+                ("origin".into(), b"https://app0.example0.com".to_vec()),
+                ("access-control-request-method".into(), b"PUT".to_vec()),
+                (
+                    "access-control-request-headers".into(),
+                    b"x-a,".repeat(2000),
+                ),
+            ],
+        ),
         (b"GET", vec![("origin".into(), b"a".repeat(mib))]),
-        (b"GET", vec![("origin".into(), [b"https://".as_slice(), &b"a.".repeat(500), b"tenant1.example.net"].concat())]),
+        (
+            b"GET",
+            vec![(
+                "origin".into(),
+                [
+                    b"https://".as_slice(),
+                    &b"a.".repeat(500),
+                    b"tenant1.example.net",
+                ]
+                .concat(),
+            )],
+        ),
         (b"GET", vec![("origin".into(), vec![0xff; 300])]),
     ];
     for (method, headers) in &cases {

@@ -6,7 +6,11 @@ use cors_policy::{Renderer, Report};
 
 /// Diagnostics as rustc-style text, coloured when stderr is a terminal.
 pub(crate) fn diagnostics(report: &Report) -> String {
-    let renderer = if std::io::stderr().is_terminal() { Renderer::styled() } else { Renderer::plain() };
+    let renderer = if std::io::stderr().is_terminal() {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
     report.render_with(&renderer)
 }
 

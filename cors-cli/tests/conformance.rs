@@ -16,7 +16,11 @@ fn cors_check_passes_the_corpus() {
         for case in &file.cases {
             count += 1;
             let mut cmd = Command::new(env!("CARGO_BIN_EXE_cors"));
-            cmd.arg("check").arg(&policy_path).arg("--method").arg(&case.method).arg("--json");
+            cmd.arg("check")
+                .arg(&policy_path)
+                .arg("--method")
+                .arg(&case.method)
+                .arg("--json");
             if let Some(p) = &case.select.policy {
                 cmd.args(["--policy", p]);
             }
@@ -24,10 +28,17 @@ fn cors_check_passes_the_corpus() {
                 cmd.args(["--profile", p]);
             }
             for (name, value) in case.header_pairs() {
-                cmd.arg("--header").arg(format!("{name}: {}", String::from_utf8(value).unwrap()));
+                cmd.arg("--header")
+                    .arg(format!("{name}: {}", String::from_utf8(value).unwrap()));
             }
             let out = cmd.output().unwrap();
-            assert_eq!(out.status.code(), Some(0), "{}: {}", case.name, String::from_utf8_lossy(&out.stderr));
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{}: {}",
+                case.name,
+                String::from_utf8_lossy(&out.stderr)
+            );
             let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
             let observed = Observed {
                 kind: json["kind"].as_str().unwrap().to_string(),
@@ -36,16 +47,30 @@ fn cors_check_passes_the_corpus() {
                     .as_array()
                     .unwrap()
                     .iter()
-                    .map(|pair| [pair[0].as_str().unwrap().to_string(), pair[1].as_str().unwrap().to_string()])
+                    .map(|pair| {
+                        [
+                            pair[0].as_str().unwrap().to_string(),
+                            pair[1].as_str().unwrap().to_string(),
+                        ]
+                    })
                     .collect(),
                 body_code: json["body"]["code"].as_str().map(str::to_string),
             };
-            assert!(json["reason"].as_str().is_some_and(|r| !r.is_empty()), "{}: no reason", case.name);
+            assert!(
+                json["reason"].as_str().is_some_and(|r| !r.is_empty()),
+                "{}: no reason",
+                case.name
+            );
             if let Err(e) = case.check(&observed) {
                 failures.push(format!("{}: {e}", file.file));
             }
         }
     }
     assert!(count > 100);
-    assert!(failures.is_empty(), "{} of {count} cases failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {count} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

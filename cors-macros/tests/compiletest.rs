@@ -11,7 +11,11 @@ fn install_fixture_policies() {
     let exe = std::env::current_exe().unwrap();
     // target/<profile>/deps/compiletest-<hash>
     let target = exe.ancestors().nth(3).unwrap().to_path_buf();
-    let project = target.join("tests").join("trybuild").join("cors-macros").join("policies");
+    let project = target
+        .join("tests")
+        .join("trybuild")
+        .join("cors-macros")
+        .join("policies");
     std::fs::create_dir_all(&project).unwrap();
     let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/ui/policies");
     for entry in std::fs::read_dir(fixtures).unwrap() {

@@ -123,10 +123,13 @@ pub fn compile(source: &Source, selection: &Selection) -> Result<Compiled, Repor
     let chosen = select(&file, selection);
     // A file that did not parse has no policies to select from; its syntax
     // error is the whole story.
-    let parsed = !file.problems.iter().any(|p| matches!(p, ast::Problem::Syntax { .. }));
+    let parsed = !file
+        .problems
+        .iter()
+        .any(|p| matches!(p, ast::Problem::Syntax { .. }));
     if let (Err(finding), true) = (&chosen, parsed) {
         let mut cx = rules::Context::new(&[]);
-        cx.report(rules::SELECTION, finding.clone());
+        cx.report(rules::SELECTION, (**finding).clone());
         diagnostics.extend(cx.into_diagnostics());
     }
     let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
@@ -145,7 +148,7 @@ pub fn compile(source: &Source, selection: &Selection) -> Result<Compiled, Repor
 fn select<'a>(
     file: &'a ast::FileAst,
     selection: &Selection,
-) -> Result<(&'a ast::PolicyAst, Option<&'a ast::Profile>), rules::Finding> {
+) -> Result<(&'a ast::PolicyAst, Option<&'a ast::Profile>), Box<rules::Finding>> {
     let names: Vec<&str> = file
         .policies
         .iter()
@@ -154,20 +157,24 @@ fn select<'a>(
     let policy = match (&selection.policy, file.named) {
         (None, false) | (None, true) if file.policies.len() == 1 => &file.policies[0],
         (None, _) => {
-            return Err(rules::Finding::new(
-                0..0,
-                "the file has several policies and none was selected",
-                "",
-            )
-            .help(format!("select one of: {}", names.join(", "))));
+            return Err(Box::new(
+                rules::Finding::new(
+                    0..0,
+                    "the file has several policies and none was selected",
+                    "",
+                )
+                .help(format!("select one of: {}", names.join(", "))),
+            ));
         }
         (Some(name), false) => {
-            return Err(rules::Finding::new(
-                0..0,
-                format!("policy `{name}` was selected, but the file has one unnamed policy"),
-                "",
-            )
-            .help("select no policy, or move the keys under [policies.<name>]"));
+            return Err(Box::new(
+                rules::Finding::new(
+                    0..0,
+                    format!("policy `{name}` was selected, but the file has one unnamed policy"),
+                    "",
+                )
+                .help("select no policy, or move the keys under [policies.<name>]"),
+            ));
         }
         (Some(name), true) => match file
             .policies
@@ -176,12 +183,10 @@ fn select<'a>(
         {
             Some(p) => p,
             None => {
-                return Err(rules::Finding::new(
-                    0..0,
-                    format!("the file has no policy `{name}`"),
-                    "",
-                )
-                .help(format!("select one of: {}", names.join(", "))));
+                return Err(Box::new(
+                    rules::Finding::new(0..0, format!("the file has no policy `{name}`"), "")
+                        .help(format!("select one of: {}", names.join(", "))),
+                ));
             }
         },
     };
@@ -201,12 +206,10 @@ fn select<'a>(
                 } else {
                     format!("select one of: {}", known.join(", "))
                 };
-                return Err(rules::Finding::new(
-                    span,
-                    format!("the policy has no profile `{name}`"),
-                    "",
-                )
-                .help(help));
+                return Err(Box::new(
+                    rules::Finding::new(span, format!("the policy has no profile `{name}`"), "")
+                        .help(help),
+                ));
             }
         },
     };

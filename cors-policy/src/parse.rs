@@ -116,6 +116,13 @@ fn key_span(key: &toml_edit::Key) -> Range<usize> {
     key.span().unwrap_or(0..0)
 }
 
+/// A list key's value: `"*"` (where), or string entries with the offset of
+/// their text when it maps back exactly.
+enum Strings {
+    Star(Range<usize>),
+    Items(Vec<(Spanned<String>, Option<usize>)>),
+}
+
 struct Parser<'t> {
     problems: Vec<Problem>,
     text: &'t str,
@@ -252,15 +259,10 @@ impl Parser<'_> {
         f
     }
 
-    fn strings(
-        &mut self,
-        item: &Item,
-        kspan: &Range<usize>,
-        key: &str,
-    ) -> Option<Result<Vec<(Spanned<String>, Option<usize>)>, Range<usize>>> {
+    fn strings(&mut self, item: &Item, kspan: &Range<usize>, key: &str) -> Option<Strings> {
         if let Some(s) = item.as_str() {
             let span = item.span().unwrap_or(kspan.clone());
-            return Some(Err(if s == "*" {
+            return Some(Strings::Star(if s == "*" {
                 span
             } else {
                 self.problems.push(Problem::InvalidValue {
@@ -296,16 +298,16 @@ impl Parser<'_> {
                 }),
             }
         }
-        Some(Ok(out))
+        Some(Strings::Items(out))
     }
 
     fn list(&mut self, item: &Item, kspan: &Range<usize>, key: &str) -> Option<List> {
         match self.strings(item, kspan, key)? {
-            Err(any) => Some(List {
+            Strings::Star(any) => Some(List {
                 any: Some(any),
                 items: Vec::new(),
             }),
-            Ok(entries) => {
+            Strings::Items(entries) => {
                 let mut list = List::default();
                 for (s, _) in entries {
                     if s.value == "*" {
@@ -321,11 +323,11 @@ impl Parser<'_> {
 
     fn origins(&mut self, item: &Item, kspan: &Range<usize>) -> Option<Origins> {
         match self.strings(item, kspan, "origins")? {
-            Err(any) => Some(Origins {
+            Strings::Star(any) => Some(Origins {
                 any: Some(any),
                 entries: Vec::new(),
             }),
-            Ok(entries) => Some(Origins {
+            Strings::Items(entries) => Some(Origins {
                 any: None,
                 entries: entries
                     .into_iter()

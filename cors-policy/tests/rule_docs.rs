@@ -29,13 +29,31 @@ fn doc_examples_trigger_their_rule_and_fixes_do_not() {
             assert!(blocks.is_empty());
             continue;
         }
-        let example = meta.doc.split("## Example").nth(1).expect("example section");
+        let example = meta
+            .doc
+            .split("## Example")
+            .nth(1)
+            .expect("example section");
         let examples = toml_blocks(example);
         assert_eq!(examples.len(), 2, "{}: a bad and a good example", meta.code);
-        let bad = check(&Source::new(format!("{}-bad.toml", meta.name), examples[0].clone()));
-        let good = check(&Source::new(format!("{}-good.toml", meta.name), examples[1].clone()));
-        assert!(bad.diagnostics().iter().any(|d| d.code == meta.code), "{}: bad example not reported:\n{bad}", meta.code);
-        assert!(good.diagnostics().iter().all(|d| d.code != meta.code), "{}: good example reported:\n{good}", meta.code);
+        let bad = check(&Source::new(
+            format!("{}-bad.toml", meta.name),
+            examples[0].clone(),
+        ));
+        let good = check(&Source::new(
+            format!("{}-good.toml", meta.name),
+            examples[1].clone(),
+        ));
+        assert!(
+            bad.diagnostics().iter().any(|d| d.code == meta.code),
+            "{}: bad example not reported:\n{bad}",
+            meta.code
+        );
+        assert!(
+            good.diagnostics().iter().all(|d| d.code != meta.code),
+            "{}: good example reported:\n{good}",
+            meta.code
+        );
         insta::assert_snapshot!(format!("{}-{}", meta.code, meta.name), bad.to_string());
         checked += 1;
     }

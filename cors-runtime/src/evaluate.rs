@@ -82,6 +82,20 @@ impl<'p> Policy<'p> {
         }
     }
 
+    /// True if the policy allows `origin` (a request's `Origin` value, which
+    /// must be a valid serialised origin). This is the matching step of
+    /// [`Policy::evaluate`] alone.
+    ///
+    /// ```
+    /// use cors_runtime::PolicySource;
+    /// let owned = cors_policy::load(r#"origins = ["https://*.example.com"]"#).unwrap();
+    /// assert!(owned.policy().allows_origin(b"https://a.b.example.com"));
+    /// assert!(!owned.policy().allows_origin(b"https://example.com.evil.test"));
+    /// ```
+    pub fn allows_origin(&self, origin: &[u8]) -> bool {
+        origin::parse(origin).is_ok_and(|o| self.match_origin(&o).is_some())
+    }
+
     fn match_origin(&self, o: &RequestOrigin<'_>) -> Option<MatchedBy<'p>> {
         let origins = &self.raw.origins;
         if origins.any {

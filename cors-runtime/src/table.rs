@@ -162,7 +162,7 @@ impl OwnedTable {
 
     /// Builds a table whose key hash is [`hash_bytes`] of each key.
     pub fn build(keys: &[&[u8]]) -> Result<OwnedTable, BuildError> {
-        Self::build_with(keys, |seed, key| hash_bytes(seed, key))
+        Self::build_with(keys, hash_bytes)
     }
 
     /// Builds a table with a caller-chosen key hash; the same function must be

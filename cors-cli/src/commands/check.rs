@@ -24,14 +24,20 @@ struct Output {
 /// trimmed of surrounding spaces and tabs and may not contain CR or LF.
 fn parse_header(raw: &str) -> Result<(String, Vec<u8>), String> {
     let Some((name, value)) = raw.split_once(':') else {
-        return Err(format!("malformed --header {raw:?}: write it as 'Name: value'"));
+        return Err(format!(
+            "malformed --header {raw:?}: write it as 'Name: value'"
+        ));
     };
     if !cors_runtime::is_token(name.as_bytes()) {
-        return Err(format!("malformed --header {raw:?}: {name:?} is not a header name"));
+        return Err(format!(
+            "malformed --header {raw:?}: {name:?} is not a header name"
+        ));
     }
     let value = value.trim_matches([' ', '\t']);
     if value.contains(['\r', '\n', '\0']) {
-        return Err(format!("malformed --header {raw:?}: a value cannot contain CR, LF or NUL"));
+        return Err(format!(
+            "malformed --header {raw:?}: a value cannot contain CR, LF or NUL"
+        ));
     }
     Ok((name.to_string(), value.as_bytes().to_vec()))
 }
@@ -48,7 +54,11 @@ pub(crate) fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) ->
         }
     }
     if !cors_runtime::is_token(args.method.as_bytes()) {
-        let _ = writeln!(err, "error: malformed --method {:?}: a method is an HTTP token such as GET or PATCH", args.method);
+        let _ = writeln!(
+            err,
+            "error: malformed --method {:?}: a method is an HTTP token such as GET or PATCH",
+            args.method
+        );
         return EXIT_USAGE;
     }
     let owned = match load_policy(&args.policy, err) {
@@ -67,10 +77,14 @@ pub(crate) fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) ->
             .map(|(name, value)| [name.as_str().to_string(), lossy(value.as_bytes())])
             .collect(),
         reason: decision.reason().to_string(),
-        body: decision.error_body().and_then(|b| serde_json::from_str(&b.to_string()).ok()),
+        body: decision
+            .error_body()
+            .and_then(|b| serde_json::from_str(&b.to_string()).ok()),
     };
     let written = if args.json {
-        serde_json::to_string(&output).map_err(std::io::Error::other).and_then(|json| writeln!(out, "{json}"))
+        serde_json::to_string(&output)
+            .map_err(std::io::Error::other)
+            .and_then(|json| writeln!(out, "{json}"))
     } else {
         write_human(out, &output)
     };
@@ -107,7 +121,10 @@ mod tests {
 
     #[test]
     fn header_arguments() {
-        assert_eq!(parse_header("Origin: https://a.example").unwrap(), ("Origin".into(), b"https://a.example".to_vec()));
+        assert_eq!(
+            parse_header("Origin: https://a.example").unwrap(),
+            ("Origin".into(), b"https://a.example".to_vec())
+        );
         assert_eq!(parse_header("x-a:\t v \t").unwrap().1, b"v");
         assert_eq!(parse_header("x-empty:").unwrap().1, b"");
         for bad in ["Origin https://a", ": x", "bad name: x", "x: a\r\nb"] {

@@ -14,14 +14,24 @@ pub(crate) const EXIT_USAGE: u8 = 2;
 
 /// Reads and compiles the selected policy, printing diagnostics to `err`.
 /// Warnings are printed too; `Err` carries the exit status.
-pub(crate) fn load_policy(args: &PolicyArgs, err: &mut dyn Write) -> Result<cors_runtime::OwnedPolicy, u8> {
+pub(crate) fn load_policy(
+    args: &PolicyArgs,
+    err: &mut dyn Write,
+) -> Result<cors_runtime::OwnedPolicy, u8> {
     let path = &args.policy_file;
     let text = std::fs::read_to_string(path).map_err(|e| {
-        let _ = writeln!(err, "error: cannot read policy file {}: {e}", path.display());
+        let _ = writeln!(
+            err,
+            "error: cannot read policy file {}: {e}",
+            path.display()
+        );
         EXIT_USAGE
     })?;
     let source = Source::new(path.display().to_string(), text);
-    let selection = Selection { policy: args.policy.clone(), profile: args.profile.clone() };
+    let selection = Selection {
+        policy: args.policy.clone(),
+        profile: args.profile.clone(),
+    };
     match cors_policy::compile(&source, &selection) {
         Ok(compiled) => {
             if !compiled.warnings().diagnostics().is_empty() {

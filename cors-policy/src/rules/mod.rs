@@ -275,10 +275,10 @@ fn check_lint_table(cx: &mut Context<'_>, file: &FileAst) {
 }
 
 /// Problems of one kind from the file, for the structure rules.
-pub(crate) fn problems<'f>(
-    file: &'f FileAst,
+pub(crate) fn problems(
+    file: &FileAst,
     pick: fn(&Problem) -> bool,
-) -> impl Iterator<Item = &'f Problem> {
+) -> impl Iterator<Item = &Problem> {
     file.problems.iter().filter(move |p| pick(p))
 }
 

@@ -2,7 +2,7 @@
 //! axum and tonic.
 //!
 //! ```
-//! use cors_runtime::adapters::http::HttpCors;
+//! use cors_runtime::adapters::http::{HttpCors, Outcome};
 //! # let policy = cors_policy::load("origins = [\"https://app.example.com\"]").unwrap();
 //! let cors = HttpCors::new(policy);
 //! let request = http::Request::get("/items")
@@ -10,8 +10,8 @@
 //!     .body(())
 //!     .unwrap();
 //! let headers = match cors.handle(&request) {
-//!     Ok(headers) => headers,        // forward to the service, then:
-//!     Err(early) => unreachable!("a preflight or forbid rejection: send {early:?}"),
+//!     Outcome::Forward(headers) => headers, // call the service, then:
+//!     Outcome::Respond(early) => unreachable!("a preflight or forbid rejection: send {early:?}"),
 //! };
 //! let mut response = http::Response::new("[]");
 //! headers.apply(&mut cors_runtime::adapters::http::HeaderMapSink(response.headers_mut()));
@@ -109,6 +109,21 @@ impl ResponseHeaderSink for HeaderMapSink<'_> {
     }
 }
 
+/// What to do with a request.
+#[derive(Debug)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "boxing either variant would cost an allocation on every request"
+)]
+pub enum Outcome {
+    /// Answer at once with this response (a preflight, or a rejection under
+    /// `on_reject = "forbid"`); do not call the service.
+    Respond(Response<String>),
+    /// Call the service, then apply these headers to its response, whatever
+    /// its status (R20).
+    Forward(PreparedHeaders<HttpValue>),
+}
+
 /// A policy prepared for `http` types: its fixed header values are converted
 /// once, so handling a request copies no header bytes.
 #[derive(Clone, Debug)]
@@ -149,20 +164,13 @@ impl<P: PolicySource> HttpCors<P> {
         })
     }
 
-    /// Evaluates a request given as parts (method and headers). Returns
-    /// `Err(response)` when the request must be answered at once (a
-    /// preflight, or a rejection under `on_reject = "forbid"`), and otherwise
-    /// the headers to apply to the service's response, whatever its status.
-    pub fn handle_parts(
-        &self,
-        view: &(impl RequestView + ?Sized),
-        headers: &HeaderMap,
-    ) -> Result<PreparedHeaders<HttpValue>, Response<String>> {
+    /// Evaluates a request given as a view and its header map.
+    pub fn handle_parts(&self, view: &(impl RequestView + ?Sized), headers: &HeaderMap) -> Outcome {
         let policy = self.source.policy();
         let decision = policy.evaluate(view);
         let prepared = self.prepare(&decision, headers.get(header::ORIGIN));
         match decision.status() {
-            None => Ok(prepared),
+            None => Outcome::Forward(prepared),
             Some(status) => {
                 let body = decision
                     .error_body()
@@ -172,16 +180,13 @@ impl<P: PolicySource> HttpCors<P> {
                 *response.status_mut() =
                     StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN);
                 prepared.apply(&mut HeaderMapSink(response.headers_mut()));
-                Err(response)
+                Outcome::Respond(response)
             }
         }
     }
 
     /// [`HttpCors::handle_parts`] for a whole request.
-    pub fn handle<B>(
-        &self,
-        request: &Request<B>,
-    ) -> Result<PreparedHeaders<HttpValue>, Response<String>> {
+    pub fn handle<B>(&self, request: &Request<B>) -> Outcome {
         self.handle_parts(request, request.headers())
     }
 }

@@ -1,0 +1,33 @@
+//! Every example policy compiles, for every policy and profile it defines.
+
+use cors_policy::{Selection, Severity, Source, check, compile};
+
+#[test]
+fn example_policies_compile() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/policies");
+    let mut compiled = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let source = Source::new(
+            path.display().to_string(),
+            std::fs::read_to_string(&path).unwrap(),
+        );
+        let report = check(&source);
+        assert_eq!(report.count(Severity::Error), 0, "{report}");
+        let file = cors_policy::parse::parse_file(&source.text);
+        for policy in &file.policies {
+            let name = policy.name.as_ref().map(|n| n.value.clone());
+            let profiles = std::iter::once(None)
+                .chain(policy.profiles.iter().map(|p| Some(p.name.value.clone())));
+            for profile in profiles {
+                let selection = Selection {
+                    policy: name.clone(),
+                    profile,
+                };
+                compile(&source, &selection).unwrap_or_else(|r| panic!("{selection:?}: {r}"));
+                compiled += 1;
+            }
+        }
+    }
+    assert!(compiled >= 7, "{compiled}");
+}
