@@ -1,0 +1,104 @@
+//! `cors check`: its output and exit status.
+
+use std::process::{Command, Output};
+
+fn cors(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cors"))
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn preflight_human_output() {
+    let out = cors(&[
+        "check",
+        "examples/policies/api.toml",
+        "--policy",
+        "api",
+        "--method",
+        "OPTIONS",
+        "-H",
+        "Origin: https://app.example.com",
+        "-H",
+        "Access-Control-Request-Method: PUT",
+        "-H",
+        "Access-Control-Request-Headers: content-type,x-request-id",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    insta::assert_snapshot!(text(&out.stdout));
+}
+
+#[test]
+fn forbid_rejection_json_output() {
+    let out = cors(&[
+        "check",
+        "examples/policies/dev-prod.toml",
+        "--method",
+        "GET",
+        "-H",
+        "Origin: https://evil.example",
+        "--json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "a rejection is still an evaluated request"
+    );
+    insta::assert_snapshot!(text(&out.stdout));
+}
+
+#[test]
+fn invalid_policy_exits_2_with_diagnostics() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let path = dir.join("invalid.toml");
+    std::fs::write(&path, "origins = \"*\"\ncredentials = true\n").unwrap();
+    let out = cors(&[
+        "check",
+        path.to_str().unwrap(),
+        "--method",
+        "GET",
+        "-H",
+        "Origin: https://a.example",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = text(&out.stderr).replace(path.to_str().unwrap(), "invalid.toml");
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn malformed_arguments_exit_2() {
+    for args in [
+        &[
+            "check",
+            "examples/policies/api.toml",
+            "--policy",
+            "api",
+            "--method",
+            "GET",
+            "-H",
+            "Origin https://a.example",
+        ][..],
+        &[
+            "check",
+            "examples/policies/api.toml",
+            "--policy",
+            "api",
+            "--method",
+            "GE T",
+        ],
+        &["check", "examples/policies/missing.toml", "--method", "GET"],
+        &["check", "examples/policies/api.toml", "--method", "GET"],
+        &["check", "examples/policies/api.toml"],
+    ] {
+        let out = cors(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(!out.stderr.is_empty(), "{args:?}: no message");
+    }
+}
