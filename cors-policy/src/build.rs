@@ -11,7 +11,7 @@
 //!         .write_or_exit("cors_policies.rs");
 //! }
 //! ```
-//! ```ignore
+//! ```text
 //! // src/main.rs
 //! include!(concat!(env!("OUT_DIR"), "/cors_policies.rs"));
 //! // API and PUBLIC are `static cors_runtime::Policy<'static>`s.
