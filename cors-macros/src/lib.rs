@@ -25,8 +25,8 @@
 //!
 //! An invalid policy is a compile error showing the file, line and column,
 //! the offending text with a caret, and the fix. Warnings do not fail the
-//! build; run `cors lint` (or compile from `build.rs` with
-//! `cors_policy::build`, which prints them) to see them.
+//! build; compile from `build.rs` with
+//! `cors_policy::build`, which prints them (the `cors lint` command will too).
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
