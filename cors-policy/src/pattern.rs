@@ -449,6 +449,12 @@ fn parse_host(raw: &str, normalised: &mut Vec<Normalisation>) -> Result<HostPatt
         }
         return Ok(HostPattern::Exact(canonical));
     }
+    if raw == "*" {
+        return Err(unsupported(
+            "a bare `*` host is not supported",
+            "write `origins = \"*\"` to allow any origin",
+        ));
+    }
     let (wildcard, name) = match raw.strip_prefix("*.") {
         Some(base) => (true, base),
         None => (false, raw),
@@ -464,12 +470,6 @@ fn parse_host(raw: &str, normalised: &mut Vec<Normalisation>) -> Result<HostPatt
         return Err(unsupported(
             format!("`{raw}` has a wildcard that is not a whole leading label"),
             help,
-        ));
-    }
-    if raw == "*" {
-        return Err(unsupported(
-            "a bare `*` host is not supported",
-            "write `origins = \"*\"` to allow any origin",
         ));
     }
     let ascii = if name.is_ascii() {
@@ -674,6 +674,10 @@ mod tests {
                 "{raw}"
             );
         }
+        assert_eq!(
+            err("https://*").help,
+            "write `origins = \"*\"` to allow any origin"
+        );
         assert_eq!(
             err("https://*example.com").help,
             "write `*.example.com` to allow every subdomain of example.com, or list the hosts"
