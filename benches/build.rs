@@ -1,5 +1,5 @@
-//! Generates the benchmark policies as static policies (the `cors_policy!`
-//! code path) and writes their TOML for the run-time-built variants.
+//! Compiles the benchmark policies into statics with `cors_policy::build`
+//! and keeps their TOML for the run-time-built variants.
 
 use std::fmt::Write;
 use std::path::Path;
@@ -26,22 +26,23 @@ pub fn wildcard_policy(n: usize) -> String {
 
 fn main() {
     let out = std::env::var("OUT_DIR").unwrap();
-    let mut code = String::new();
+    // Statics through the public build-script API; the TOML stays available
+    // for the run-time-built variants.
+    let mut builder = cors_policy::build::Builder::new();
+    let mut toml_consts = String::new();
     for n in [1usize, 100, 10_000] {
         for (kind, text) in [("EXACT", exact_policy(n)), ("WILDCARD", wildcard_policy(n))] {
             let name = format!("{kind}_{n}");
-            std::fs::write(Path::new(&out).join(format!("{name}.toml")), &text).unwrap();
-            let source = cors_policy::Source::new(format!("{name}.toml"), text);
-            let compiled = cors_policy::compile(&source, &cors_policy::Selection::default())
-                .unwrap_or_else(|r| panic!("{r}"));
-            let expr = cors_policy::codegen::policy_expr(&compiled.to_owned_policy());
+            let path = Path::new(&out).join(format!("{name}.toml"));
+            std::fs::write(&path, &text).unwrap();
+            builder = builder.policy(&name, &path, cors_policy::Selection::default());
             writeln!(
-                code,
-                "pub static {name}: ::cors_runtime::Policy<'static> = {expr};"
+                toml_consts,
+                "pub const {name}_TOML: &str = include_str!(concat!(env!(\"OUT_DIR\"), \"/{name}.toml\"));"
             )
             .unwrap();
-            writeln!(code, "pub const {name}_TOML: &str = include_str!(concat!(env!(\"OUT_DIR\"), \"/{name}.toml\"));").unwrap();
         }
     }
-    std::fs::write(Path::new(&out).join("policies.rs"), code).unwrap();
+    builder.write_or_exit("policies.rs");
+    std::fs::write(Path::new(&out).join("policy_sources.rs"), toml_consts).unwrap();
 }

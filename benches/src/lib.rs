@@ -3,3 +3,4 @@
 #![allow(missing_docs)]
 
 include!(concat!(env!("OUT_DIR"), "/policies.rs"));
+include!(concat!(env!("OUT_DIR"), "/policy_sources.rs"));

@@ -38,6 +38,28 @@ pub struct Select {
     pub profile: Option<String>,
 }
 
+impl CaseFile {
+    /// The file's policy for `select`, built at run time by `cors_policy`.
+    pub fn runtime_policy(&self, select: &Select) -> cors_runtime::OwnedPolicy {
+        let source = cors_policy::Source::new(self.file.clone(), self.policy.clone());
+        let selection = cors_policy::Selection {
+            policy: select.policy.clone(),
+            profile: select.profile.clone(),
+        };
+        cors_policy::load_with(&source, &selection).unwrap_or_else(|r| panic!("{}: {r}", self.file))
+    }
+
+    /// The file's policy for `select`, compiled statically by `build.rs`.
+    pub fn static_policy(&self, select: &Select) -> cors_runtime::Policy<'static> {
+        compiled::static_policy(
+            &self.file,
+            select.policy.as_deref(),
+            select.profile.as_deref(),
+        )
+        .unwrap_or_else(|| panic!("no static policy for {} {select:?}", self.file))
+    }
+}
+
 /// One request and the decision it must get.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

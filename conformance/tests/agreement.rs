@@ -129,10 +129,7 @@ proptest! {
                     if !seen.insert(case.select.clone()) {
                         continue;
                     }
-                    let (p, pr) = (case.select.policy.as_deref(), case.select.profile.as_deref());
-                    let source = cors_policy::Source::new(file.file.clone(), file.policy.clone());
-                    let selection = cors_policy::Selection { policy: p.map(str::to_string), profile: pr.map(str::to_string) };
-                    out.push((compiled::static_policy(&file.file, p, pr).unwrap(), cors_policy::load_with(&source, &selection).unwrap()));
+                    out.push((file.static_policy(&case.select), file.runtime_policy(&case.select)));
                 }
             }
             out

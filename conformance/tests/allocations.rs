@@ -68,23 +68,14 @@ fn evaluation_never_allocates() {
     for file in corpus() {
         for case in &file.cases {
             let headers = case.header_pairs();
-            let (p, pr) = (
-                case.select.policy.as_deref(),
-                case.select.profile.as_deref(),
-            );
-            let stat = compiled::static_policy(&file.file, p, pr).unwrap();
+            let stat = file.static_policy(&case.select);
             assert_eq!(
                 evaluate(stat, case.method.as_bytes(), &headers),
                 0,
                 "static: {}",
                 case.name
             );
-            let source = cors_policy::Source::new(file.file.clone(), file.policy.clone());
-            let selection = cors_policy::Selection {
-                policy: p.map(str::to_string),
-                profile: pr.map(str::to_string),
-            };
-            let owned = cors_policy::load_with(&source, &selection).unwrap();
+            let owned = file.runtime_policy(&case.select);
             assert_eq!(
                 evaluate(owned.policy(), case.method.as_bytes(), &headers),
                 0,

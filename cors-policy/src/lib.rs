@@ -155,7 +155,7 @@ fn select<'a>(
         .filter_map(|p| p.name.as_ref().map(|n| n.value.as_str()))
         .collect();
     let policy = match (&selection.policy, file.named) {
-        (None, false) | (None, true) if file.policies.len() == 1 => &file.policies[0],
+        (None, _) if file.policies.len() == 1 => &file.policies[0],
         (None, _) => {
             return Err(Box::new(
                 rules::Finding::new(

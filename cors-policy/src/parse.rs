@@ -262,16 +262,15 @@ impl Parser<'_> {
     fn strings(&mut self, item: &Item, kspan: &Range<usize>, key: &str) -> Option<Strings> {
         if let Some(s) = item.as_str() {
             let span = item.span().unwrap_or(kspan.clone());
-            return Some(Strings::Star(if s == "*" {
-                span
-            } else {
-                self.problems.push(Problem::InvalidValue {
-                    span,
-                    message: format!("`{key}` must be an array of strings or \"*\""),
-                    help: format!("write `{key} = [{s:?}]`"),
-                });
-                return None;
-            }));
+            if s == "*" {
+                return Some(Strings::Star(span));
+            }
+            self.problems.push(Problem::InvalidValue {
+                span,
+                message: format!("`{key}` must be an array of strings or \"*\""),
+                help: format!("write `{key} = [{s:?}]`"),
+            });
+            return None;
         }
         let Some(array) = item.as_array() else {
             self.wrong_type(item, kspan, key, "an array of strings");

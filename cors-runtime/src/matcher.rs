@@ -81,12 +81,12 @@ impl<'a> RawOrigins<'a> {
             return None;
         }
         if !self.wildcard.is_empty() {
-            if let Some(text) = probe_labels(&self.wildcard, o, o.port()) {
+            if let Some(text) = probe_labels(&self.wildcard, o, false) {
                 return Some(MatchedBy::Wildcard(text));
             }
         }
         if !self.wildcard_any_port.is_empty() {
-            if let Some(text) = probe_labels(&self.wildcard_any_port, o, b"*") {
+            if let Some(text) = probe_labels(&self.wildcard_any_port, o, true) {
                 return Some(MatchedBy::WildcardAnyPort(text));
             }
         }
@@ -95,22 +95,19 @@ impl<'a> RawOrigins<'a> {
 }
 
 /// Walks `o`'s host labels right to left and returns the entry text of the
-/// first (longest) base whose pattern covers the host.
+/// first base whose pattern covers the host: the shortest one, since the walk
+/// starts at the top-level label.
 #[inline]
-fn probe_labels<'a>(
-    table: &RawTable<'a>,
-    o: &TupleOrigin<'_>,
-    port_key: &[u8],
-) -> Option<&'a [u8]> {
+fn probe_labels<'a>(table: &RawTable<'a>, o: &TupleOrigin<'_>, any_port: bool) -> Option<&'a [u8]> {
     let seed = table.seed();
     let host = o.host();
     let scheme_sep = &o.text[..o.host_start];
-    // For `*`-port tables the entry text stops at the host; otherwise it
-    // carries the port exactly as the origin does.
-    let tail_end = if port_key == b"*" {
-        o.host_end
+    // Any-port entries stop at the host and are keyed by the port text `*`;
+    // the others carry the port exactly as the origin does.
+    let (tail_end, port_key) = if any_port {
+        (o.host_end, &b"*"[..])
     } else {
-        o.text.len()
+        (o.text.len(), o.port())
     };
     let mut chain = chain_start(seed, o.scheme(), port_key);
     let mut end = host.len();

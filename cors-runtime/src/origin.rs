@@ -174,9 +174,9 @@ pub fn parse(text: &[u8]) -> Result<RequestOrigin<'_>, OriginError> {
         let mut label_len = 0usize;
         while i < text.len() && is_host_byte(text[i]) {
             if text[i] == b'.' {
-                // Empty labels are invalid, except one trailing dot.
-                let trailing = i + 1 == text.len() || text[i + 1] == b':';
-                if label_len == 0 || (trailing && i == start) {
+                // Empty labels are invalid; a single trailing dot is not an
+                // empty label (the dot follows a label).
+                if label_len == 0 {
                     return Err(OriginError::BadHost);
                 }
                 label_len = 0;

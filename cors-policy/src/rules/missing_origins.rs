@@ -1,4 +1,4 @@
-use super::{Context, Finding, Rule, RuleMeta, problems};
+use super::{Context, Finding, Rule, RuleMeta};
 use crate::ast::{FileAst, Problem};
 use crate::diagnostic::Severity;
 
@@ -38,7 +38,7 @@ impl Rule for MissingOrigins {
     }
 
     fn check_file(&self, cx: &mut Context<'_>, file: &FileAst) {
-        for p in problems(file, |p| matches!(p, Problem::MissingOrigins { .. })) {
+        for p in &file.problems {
             let Problem::MissingOrigins { span, policy } = p else {
                 continue;
             };

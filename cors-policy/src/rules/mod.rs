@@ -11,7 +11,7 @@
 
 use std::ops::Range;
 
-use crate::ast::{FileAst, LintLevel, Problem};
+use crate::ast::{FileAst, LintLevel};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::effective::Effective;
 
@@ -272,14 +272,6 @@ fn check_lint_table(cx: &mut Context<'_>, file: &FileAst) {
             Some(_) => {}
         }
     }
-}
-
-/// Problems of one kind from the file, for the structure rules.
-pub(crate) fn problems(
-    file: &FileAst,
-    pick: fn(&Problem) -> bool,
-) -> impl Iterator<Item = &Problem> {
-    file.problems.iter().filter(move |p| pick(p))
 }
 
 #[cfg(test)]

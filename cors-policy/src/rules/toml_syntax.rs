@@ -1,4 +1,4 @@
-use super::{Context, Finding, Rule, RuleMeta, problems};
+use super::{Context, Finding, Rule, RuleMeta};
 use crate::ast::{FileAst, Problem};
 use crate::diagnostic::Severity;
 
@@ -37,7 +37,7 @@ impl Rule for TomlSyntax {
     }
 
     fn check_file(&self, cx: &mut Context<'_>, file: &FileAst) {
-        for p in problems(file, |p| matches!(p, Problem::Syntax { .. })) {
+        for p in &file.problems {
             if let Problem::Syntax { span, message } = p {
                 let mut lines = message.lines();
                 let first = lines.next().unwrap_or("invalid TOML").to_string();

@@ -1,4 +1,4 @@
-use super::{Context, Finding, Rule, RuleMeta, problems};
+use super::{Context, Finding, Rule, RuleMeta};
 use crate::ast::{FileAst, Problem};
 use crate::diagnostic::Severity;
 
@@ -43,7 +43,7 @@ impl Rule for UnknownKey {
     }
 
     fn check_file(&self, cx: &mut Context<'_>, file: &FileAst) {
-        for p in problems(file, |p| matches!(p, Problem::UnknownKey { .. })) {
+        for p in &file.problems {
             let Problem::UnknownKey {
                 span,
                 key,
