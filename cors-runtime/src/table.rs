@@ -15,6 +15,10 @@ use crate::hash::{hash_bytes, pilot_mask, reduce};
 
 const SLOT_BYTES: usize = 16;
 
+/// Up to this many slots, [`RawTable::contains`] compares directly instead of
+/// hashing (a table of n keys has n + n/16 + 1 slots, so n ≤ 3).
+pub(crate) const DIRECT_SLOTS: usize = 4;
+
 /// A read-only view of a perfect hash table.
 #[doc(hidden)]
 #[derive(Clone, Copy, Debug)]
@@ -77,10 +81,20 @@ impl<'a> RawTable<'a> {
     }
 
     /// True if `key` is in the table, hashing it whole.
+    ///
+    /// Tables of at most [`DIRECT_SLOTS`] slots (three keys or fewer) are
+    /// scanned instead: comparing lengths, then bytes, beats hashing there
+    /// (`benches/benches/strategies.rs`, recorded in DESIGN.md).
     #[inline]
     pub fn contains(&self, key: &[u8]) -> bool {
-        if self.slots == 0 {
-            return false;
+        if self.slots as usize <= DIRECT_SLOTS {
+            return self.entries.chunks_exact(SLOT_BYTES).any(|rec| {
+                let len = u32::from_le_bytes([rec[12], rec[13], rec[14], rec[15]]) as usize;
+                len == key.len() && len > 0 && {
+                    let off = u32::from_le_bytes([rec[8], rec[9], rec[10], rec[11]]) as usize;
+                    self.text.get(off..off + len) == Some(key)
+                }
+            });
         }
         self.probe(hash_bytes(self.seed, key)) == Some(key)
     }
@@ -284,7 +298,8 @@ mod tests {
 
     #[test]
     fn finds_every_key_and_nothing_else() {
-        for n in [1, 2, 3, 10, 100, 5000] {
+        // 1–3 keys take the direct-comparison path, larger tables the hash.
+        for n in [1, 2, 3, 4, 10, 100, 5000] {
             let owned = keys(n);
             let refs: Vec<&[u8]> = owned.iter().map(|k| k.as_slice()).collect();
             let table = OwnedTable::build(&refs).unwrap();
