@@ -10,6 +10,11 @@
 
 use std::path::{Path, PathBuf};
 
+mod delivered;
+pub mod frameworks;
+
+pub use delivered::{CORS_HEADERS, Delivered, SERVED_BY};
+
 use serde::Deserialize;
 
 /// One file of `testdata/`.
@@ -187,6 +192,29 @@ pub fn load(dir: &Path) -> Result<Vec<CaseFile>, String> {
         files.push(file);
     }
     Ok(files)
+}
+
+/// Runs every corpus case through `run`, which returns `Ok` or a mismatch
+/// message, and panics listing every failure.
+pub fn run_corpus(name: &str, mut run: impl FnMut(&CaseFile, &Case) -> Result<(), String>) {
+    let files = corpus();
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for file in &files {
+        for case in &file.cases {
+            count += 1;
+            if let Err(e) = run(file, case) {
+                failures.push(format!("{}: {e}", file.file));
+            }
+        }
+    }
+    assert!(count > 100, "the corpus has only {count} cases");
+    assert!(
+        failures.is_empty(),
+        "{name}: {} of {count} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// Loads the corpus, panicking with the loader's message on failure (for

@@ -3,3 +3,12 @@
 
 #[cfg(feature = "http")]
 pub mod http;
+
+#[cfg(feature = "tower")]
+pub mod tower;
+
+#[cfg(feature = "actix")]
+pub mod actix;
+
+#[cfg(feature = "rocket")]
+pub mod rocket;

@@ -1,0 +1,91 @@
+//! Responses as a framework delivered them, compared with the corpus and the
+//! framework table.
+
+use crate::{Case, Observed};
+
+/// The header a test service sets on every response it produces, so a
+/// response the CORS layer answered itself can be told apart.
+pub const SERVED_BY: &str = "x-served-by";
+
+/// The response headers a decision may add, in the runtime's order.
+pub const CORS_HEADERS: [&str; 7] = [
+    "access-control-allow-origin",
+    "access-control-allow-credentials",
+    "access-control-allow-methods",
+    "access-control-allow-headers",
+    "access-control-max-age",
+    "access-control-expose-headers",
+    "vary",
+];
+
+/// A response as the client received it from a framework.
+#[derive(Clone, Debug)]
+pub struct Delivered {
+    /// Status code.
+    pub status: u16,
+    /// Every header line, lowercase name and value, in any order.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: String,
+}
+
+impl Delivered {
+    /// Every line of `name`, in order.
+    pub fn header(&self, name: &str) -> Vec<&str> {
+        self.headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// True when the test service produced the response (rather than the
+    /// CORS layer answering alone).
+    pub fn served_by_service(&self) -> bool {
+        !self.header(SERVED_BY).is_empty()
+    }
+
+    /// The CORS headers, in the runtime's order.
+    pub fn cors_headers(&self) -> Vec<[String; 2]> {
+        CORS_HEADERS
+            .iter()
+            .flat_map(|name| {
+                self.header(name)
+                    .into_iter()
+                    .map(move |v| [name.to_string(), v.to_string()])
+            })
+            .collect()
+    }
+}
+
+impl Case {
+    /// Compares a framework's response with the corpus expectation. The test
+    /// service answers 200 and sets [`SERVED_BY`]; anything else is the
+    /// layer's own answer, which must carry the expected status, headers
+    /// (`content-type` included) and error body. The decision's kind is not
+    /// visible over HTTP, so only status, headers and body are compared.
+    pub fn check_delivered(&self, delivered: &Delivered) -> Result<(), String> {
+        let by_service = delivered.served_by_service();
+        let mut headers = delivered.cors_headers();
+        if !by_service {
+            headers.extend(
+                delivered
+                    .header("content-type")
+                    .into_iter()
+                    .map(|v| ["content-type".to_string(), v.to_string()]),
+            );
+        }
+        let body_code = (!by_service && !delivered.body.is_empty()).then(|| {
+            serde_json::from_str::<serde_json::Value>(&delivered.body)
+                .ok()
+                .and_then(|v| v["code"].as_str().map(str::to_string))
+                .unwrap_or_else(|| format!("<not an error body: {}>", delivered.body))
+        });
+        self.check(&Observed {
+            kind: self.expect.kind.clone(),
+            status: (!by_service).then_some(delivered.status),
+            headers,
+            body_code,
+        })
+    }
+}

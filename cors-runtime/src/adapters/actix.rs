@@ -1,0 +1,301 @@
+//! actix-web 4 middleware: `App::wrap(Cors::new(API))`, `Scope::wrap(...)`.
+//!
+//! Preflights (and rejections under `on_reject = "forbid"`) are answered by
+//! the middleware without calling the wrapped service. Every other request
+//! goes to the service, and the decision's headers are added to whatever it
+//! answers — errors included (R20): an `Err` from the wrapped service gets
+//! the headers on the response actix later renders from it, so the page can
+//! read the error body. `Vary` is merged into the existing value (R24, R29).
+//!
+//! ```
+//! use actix_web::{App, HttpResponse, test, web};
+//! use cors_runtime::Policy;
+//! use cors_runtime::adapters::actix::Cors;
+//!
+//! static API: Policy<'static> = cors_macros::cors_policy!(toml = r#"
+//!     origins = ["https://app.example.com"]
+//!     methods = ["GET", "PUT"]
+//! "#);
+//!
+//! # actix_web::rt::System::new().block_on(async {
+//! let app = test::init_service(
+//!     App::new()
+//!         .wrap(Cors::new(API))
+//!         .route("/items", web::get().to(|| async { HttpResponse::Ok().body("[]") })),
+//! )
+//! .await;
+//! let request = test::TestRequest::get()
+//!     .uri("/items")
+//!     .insert_header(("origin", "https://app.example.com"))
+//!     .to_request();
+//! let response = test::call_service(&app, request).await;
+//! let allowed = response.headers().get("access-control-allow-origin").unwrap();
+//! assert_eq!(allowed, "https://app.example.com");
+//! # });
+//! ```
+
+use std::future::{Ready, ready};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform};
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue as ActixValue};
+use actix_web::{Error, HttpRequest, HttpResponse};
+use pin_project_lite::pin_project;
+
+use crate::apply::{FixedValues, PreparedHeaders, ResponseHeaderSink};
+use crate::decision::{HeaderValue, ResponseHeader};
+use crate::policy::PolicySource;
+use crate::request::{RequestHeader, RequestView};
+
+fn request_header_name(name: RequestHeader) -> HeaderName {
+    match name {
+        RequestHeader::Origin => header::ORIGIN,
+        RequestHeader::AccessControlRequestMethod => header::ACCESS_CONTROL_REQUEST_METHOD,
+        RequestHeader::AccessControlRequestHeaders => header::ACCESS_CONTROL_REQUEST_HEADERS,
+        RequestHeader::Host => header::HOST,
+        RequestHeader::SecFetchSite => HeaderName::from_static("sec-fetch-site"),
+    }
+}
+
+fn response_header_name(name: ResponseHeader) -> HeaderName {
+    match name {
+        ResponseHeader::AllowOrigin => header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        ResponseHeader::AllowCredentials => header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+        ResponseHeader::AllowMethods => header::ACCESS_CONTROL_ALLOW_METHODS,
+        ResponseHeader::AllowHeaders => header::ACCESS_CONTROL_ALLOW_HEADERS,
+        ResponseHeader::MaxAge => header::ACCESS_CONTROL_MAX_AGE,
+        ResponseHeader::ExposeHeaders => header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        ResponseHeader::Vary => header::VARY,
+        ResponseHeader::ContentType => header::CONTENT_TYPE,
+    }
+}
+
+type Values<'a> = std::iter::Map<std::slice::Iter<'a, ActixValue>, fn(&ActixValue) -> &[u8]>;
+
+fn values(map: &HeaderMap, name: HeaderName) -> Values<'_> {
+    map.get_all(name)
+        .map(ActixValue::as_bytes as fn(&ActixValue) -> &[u8])
+}
+
+impl RequestView for HttpRequest {
+    type Values<'a> = Values<'a>;
+    fn method(&self) -> &[u8] {
+        self.method().as_str().as_bytes()
+    }
+    fn header_values(&self, name: RequestHeader) -> Values<'_> {
+        values(self.headers(), request_header_name(name))
+    }
+}
+
+impl RequestView for ServiceRequest {
+    type Values<'a> = Values<'a>;
+    fn method(&self) -> &[u8] {
+        self.method().as_str().as_bytes()
+    }
+    fn header_values(&self, name: RequestHeader) -> Values<'_> {
+        values(self.headers(), request_header_name(name))
+    }
+}
+
+/// A [`ResponseHeaderSink`] over actix-web's [`HeaderMap`].
+#[derive(Debug)]
+pub struct ActixHeaderSink<'a>(pub &'a mut HeaderMap);
+
+impl ResponseHeaderSink for ActixHeaderSink<'_> {
+    type Value = ActixValue;
+    type Vary<'a>
+        = Values<'a>
+    where
+        Self: 'a;
+
+    fn insert(&mut self, name: ResponseHeader, value: ActixValue) {
+        self.0.insert(response_header_name(name), value);
+    }
+
+    fn vary(&self) -> Values<'_> {
+        values(self.0, header::VARY)
+    }
+
+    fn replace_vary(&mut self, merged: &str) {
+        if let Ok(v) = ActixValue::from_str(merged) {
+            self.0.insert(header::VARY, v);
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Prepared<P> {
+    source: P,
+    fixed: FixedValues<ActixValue>,
+}
+
+/// The middleware factory: pass it to `App::wrap` or `Scope::wrap`.
+///
+/// Cloning is cheap: the prepared policy is shared.
+#[derive(Debug)]
+pub struct Cors<P> {
+    prepared: Arc<Prepared<P>>,
+}
+
+impl<P> Clone for Cors<P> {
+    fn clone(&self) -> Self {
+        Cors {
+            prepared: Arc::clone(&self.prepared),
+        }
+    }
+}
+
+impl<P: PolicySource> Cors<P> {
+    /// Middleware applying `policy`: a `Policy<'static>` from `cors_policy!`,
+    /// or an `OwnedPolicy` from `cors_policy::load`.
+    pub fn new(policy: P) -> Self {
+        // Fixed values were validated as header values when the policy was
+        // compiled, so the fallback is never used.
+        let fixed = FixedValues::new(policy.policy(), |text| {
+            ActixValue::from_str(text).unwrap_or(ActixValue::from_static(""))
+        });
+        Cors {
+            prepared: Arc::new(Prepared {
+                source: policy,
+                fixed,
+            }),
+        }
+    }
+}
+
+impl<S, B, P> Transform<S, ServiceRequest> for Cors<P>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+    B: MessageBody,
+    P: PolicySource,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Transform = CorsMiddleware<S, P>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, ()>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready(Ok(CorsMiddleware {
+            service,
+            prepared: Arc::clone(&self.prepared),
+        }))
+    }
+}
+
+/// The middleware [`Cors`] wraps around a service.
+#[derive(Debug)]
+pub struct CorsMiddleware<S, P> {
+    service: S,
+    prepared: Arc<Prepared<P>>,
+}
+
+impl<S, B, P> Service<ServiceRequest> for CorsMiddleware<S, P>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+    B: MessageBody,
+    P: PolicySource,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Future = CorsFuture<S::Future, B>;
+
+    actix_web::dev::forward_ready!(service);
+
+    fn call(&self, request: ServiceRequest) -> Self::Future {
+        let prepared = &*self.prepared;
+        let decision = prepared.source.policy().evaluate(&request);
+        let origin = request.headers().get(header::ORIGIN);
+        let headers = decision.prepare(|value| match value {
+            HeaderValue::Fixed(v, _) => Some(prepared.fixed.get(v).clone()),
+            HeaderValue::RequestOrigin(bytes) => match origin {
+                Some(o) if o.as_bytes() == bytes => Some(o.clone()),
+                _ => ActixValue::from_bytes(bytes).ok(),
+            },
+        });
+        let state = match decision.status() {
+            Some(status) => {
+                let body = decision
+                    .error_body()
+                    .map(|b| b.to_string())
+                    .unwrap_or_default();
+                let status = StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN);
+                let mut response = HttpResponse::with_body(status, body).map_into_boxed_body();
+                headers.apply(&mut ActixHeaderSink(response.headers_mut()));
+                State::Early {
+                    response: Some(request.into_response(response).map_into_right_body()),
+                }
+            }
+            None => State::Inner {
+                future: self.service.call(request),
+                headers: Some(headers),
+            },
+        };
+        CorsFuture { state }
+    }
+}
+
+pin_project! {
+    /// The future of [`CorsMiddleware`].
+    pub struct CorsFuture<F, B> {
+        #[pin]
+        state: State<F, B>,
+    }
+}
+
+pin_project! {
+    #[project = StateProj]
+    enum State<F, B> {
+        Early { response: Option<ServiceResponse<EitherBody<B>>> },
+        Inner {
+            #[pin]
+            future: F,
+            headers: Option<PreparedHeaders<ActixValue>>,
+        },
+    }
+}
+
+impl<F, B> std::fmt::Debug for CorsFuture<F, B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CorsFuture").finish_non_exhaustive()
+    }
+}
+
+impl<F, B> Future for CorsFuture<F, B>
+where
+    F: Future<Output = Result<ServiceResponse<B>, Error>>,
+    B: MessageBody,
+{
+    type Output = Result<ServiceResponse<EitherBody<B>>, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project().state.project() {
+            StateProj::Early { response } => Poll::Ready(Ok(response
+                .take()
+                .expect("CorsFuture polled after completion"))),
+            StateProj::Inner { future, headers } => {
+                let result = std::task::ready!(future.poll(cx));
+                let headers = headers
+                    .take()
+                    .expect("CorsFuture polled after completion");
+                Poll::Ready(match result {
+                    Ok(mut response) => {
+                        headers.apply(&mut ActixHeaderSink(response.headers_mut()));
+                        Ok(response.map_into_left_body())
+                    }
+                    Err(mut error) => {
+                        error.add_response_mapper(move |mut response: HttpResponse| {
+                            headers.apply(&mut ActixHeaderSink(response.headers_mut()));
+                            response
+                        });
+                        Err(error)
+                    }
+                })
+            }
+        }
+    }
+}

@@ -1,0 +1,308 @@
+//! A rocket 0.5 fairing: `rocket::build().attach(Cors::new(API))`.
+//!
+//! Rocket fairings cannot answer a request themselves, so the fairing mounts
+//! one route, [`Cors::EARLY_ROUTE`], and sends preflights (and rejections
+//! under `on_reject = "forbid"`) there: they are answered without reaching
+//! the application's routes, including routes that declare no `OPTIONS`
+//! handler. Every other request reaches its route, and the decision's
+//! headers are added to whatever it answers — catchers (404, 500) included
+//! (R20) — with `Vary` merged into the existing value (R24, R29).
+//!
+//! Fairings are global in rocket, so per-route policies are given by path:
+//! [`Cors::scoped`] + [`Cors::mount`] choose a policy by the longest
+//! matching path prefix, like rocket's own `mount`.
+//!
+//! ```
+//! use cors_runtime::Policy;
+//! use cors_runtime::adapters::rocket::Cors;
+//! use rocket::local::asynchronous::Client;
+//!
+//! static API: Policy<'static> = cors_macros::cors_policy!(toml = r#"
+//!     origins = ["https://app.example.com"]
+//!     methods = ["GET", "PUT"]
+//! "#);
+//!
+//! #[rocket::get("/items")]
+//! fn items() -> &'static str { "[]" }
+//!
+//! # rocket::async_test(async {
+//! let rocket = rocket::build()
+//!     .attach(Cors::new(API))
+//!     .mount("/", rocket::routes![items]);
+//! let client = Client::untracked(rocket).await.unwrap();
+//! let response = client
+//!     .options("/items") // no OPTIONS route: the fairing answers
+//!     .header(rocket::http::Header::new("origin", "https://app.example.com"))
+//!     .header(rocket::http::Header::new("access-control-request-method", "PUT"))
+//!     .dispatch()
+//!     .await;
+//! assert_eq!(response.status().code, 204);
+//! assert_eq!(response.headers().get_one("access-control-allow-methods"), Some("GET, PUT"));
+//! # });
+//! ```
+
+use std::borrow::Cow;
+use std::io::Cursor;
+use std::sync::Arc;
+
+use rocket::data::Data;
+use rocket::fairing::{self, Fairing, Info, Kind};
+use rocket::http::uri::Origin;
+use rocket::http::{Header, HeaderMap, Method, Status};
+use rocket::route::{self, Handler, Route};
+use rocket::{Build, Request, Response};
+
+use crate::apply::{FixedValues, PreparedHeaders, ResponseHeaderSink};
+use crate::decision::{HeaderValue, ResponseHeader};
+use crate::policy::PolicySource;
+use crate::request::{RequestHeader, RequestView};
+
+/// Iterator over one header's values in a rocket [`HeaderMap`].
+///
+/// Rocket exposes a header's values only through an unnameable iterator, so
+/// each step restarts it; the number of lines is bounded by the server's
+/// header limit, and the evaluator reads at most a few.
+#[derive(Debug)]
+pub struct RocketValues<'a> {
+    map: &'a HeaderMap<'a>,
+    name: &'static str,
+    next: usize,
+}
+
+impl<'a> Iterator for RocketValues<'a> {
+    type Item = &'a [u8];
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let value = self.map.get(self.name).nth(self.next)?;
+        self.next += 1;
+        Some(value.as_bytes())
+    }
+}
+
+fn values<'a>(map: &'a HeaderMap<'a>, name: &'static str) -> RocketValues<'a> {
+    RocketValues { map, name, next: 0 }
+}
+
+impl RequestView for Request<'_> {
+    type Values<'a>
+        = RocketValues<'a>
+    where
+        Self: 'a;
+
+    fn method(&self) -> &[u8] {
+        self.method().as_str().as_bytes()
+    }
+
+    fn header_values(&self, name: RequestHeader) -> RocketValues<'_> {
+        values(self.headers(), name.as_str())
+    }
+}
+
+/// A [`ResponseHeaderSink`] over a rocket [`Response`].
+#[derive(Debug)]
+pub struct RocketHeaderSink<'a, 'r>(pub &'a mut Response<'r>);
+
+impl ResponseHeaderSink for RocketHeaderSink<'_, '_> {
+    type Value = Cow<'static, str>;
+    type Vary<'a>
+        = RocketValues<'a>
+    where
+        Self: 'a;
+
+    fn insert(&mut self, name: ResponseHeader, value: Cow<'static, str>) {
+        self.0.set_header(Header::new(name.as_str(), value));
+    }
+
+    fn vary(&self) -> RocketValues<'_> {
+        values(self.0.headers(), "vary")
+    }
+
+    fn replace_vary(&mut self, merged: &str) {
+        self.0.set_header(Header::new("vary", merged.to_owned()));
+    }
+}
+
+type SharedSource = Arc<dyn PolicySource + Send + Sync>;
+
+/// One policy and the path prefix it covers.
+struct Scope {
+    base: String,
+    source: SharedSource,
+    fixed: FixedValues<Cow<'static, str>>,
+}
+
+impl std::fmt::Debug for Scope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scope")
+            .field("base", &self.base)
+            .field("policy", &self.source.policy().name())
+            .finish()
+    }
+}
+
+impl Scope {
+    fn covers(&self, path: &str) -> bool {
+        self.base == "/"
+            || path
+                .strip_prefix(self.base.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    }
+}
+
+/// The decision for one request, kept in rocket's request-local cache
+/// between the request and response callbacks.
+enum State {
+    /// No policy covers the request's path.
+    Untouched,
+    /// Headers to add to the route's response.
+    Forward(PreparedHeaders<Cow<'static, str>>),
+    /// An answer the fairing gives itself at [`Cors::EARLY_ROUTE`].
+    Early {
+        status: u16,
+        body: String,
+        headers: PreparedHeaders<Cow<'static, str>>,
+    },
+}
+
+/// The fairing: attach it with `rocket::build().attach(...)`.
+#[derive(Debug, Clone)]
+pub struct Cors {
+    /// Longest base first, so the first that covers a path is the longest.
+    scopes: Arc<Vec<Scope>>,
+}
+
+impl Cors {
+    /// The route that answers preflights and `forbid` rejections. The fairing
+    /// mounts it and rewrites such requests to `GET` it; a request that
+    /// comes to it any other way gets 404.
+    pub const EARLY_ROUTE: &'static str = "/__corsc/early-answer";
+
+    /// A fairing applying `policy` to every path.
+    pub fn new<P: PolicySource + Send + Sync + 'static>(policy: P) -> Self {
+        Cors::scoped().mount("/", policy)
+    }
+
+    /// A fairing with no policy yet; add one per path prefix with
+    /// [`Cors::mount`]. Paths no prefix covers get no CORS headers.
+    pub fn scoped() -> Self {
+        Cors {
+            scopes: Arc::new(Vec::new()),
+        }
+    }
+
+    /// Applies `policy` to `base` and every path below it (`/public` covers
+    /// `/public` and `/public/...`, not `/publicity`). The longest matching
+    /// base wins; mounting a base twice replaces its policy.
+    pub fn mount<P: PolicySource + Send + Sync + 'static>(self, base: &str, policy: P) -> Self {
+        let base = match base.trim_end_matches('/') {
+            "" => "/".to_string(),
+            b if b.starts_with('/') => b.to_string(),
+            b => format!("/{b}"),
+        };
+        let fixed = FixedValues::new(policy.policy(), |text| Cow::Owned(text.to_owned()));
+        let mut scopes: Vec<Scope> = Arc::try_unwrap(self.scopes).unwrap_or_else(|shared| {
+            shared
+                .iter()
+                .map(|s| Scope {
+                    base: s.base.clone(),
+                    source: Arc::clone(&s.source),
+                    fixed: s.fixed.clone(),
+                })
+                .collect()
+        });
+        scopes.retain(|s| s.base != base);
+        scopes.push(Scope {
+            base,
+            source: Arc::new(policy),
+            fixed,
+        });
+        scopes.sort_by_key(|s| std::cmp::Reverse(s.base.len()));
+        Cors {
+            scopes: Arc::new(scopes),
+        }
+    }
+
+    fn evaluate(&self, request: &Request<'_>) -> State {
+        let path = request.uri().path().as_str();
+        let Some(scope) = self.scopes.iter().find(|s| s.covers(path)) else {
+            return State::Untouched;
+        };
+        let decision = scope.source.policy().evaluate(request);
+        let headers = decision.prepare(|value| match value {
+            HeaderValue::Fixed(v, _) => Some(scope.fixed.get(v).clone()),
+            HeaderValue::RequestOrigin(bytes) => std::str::from_utf8(bytes)
+                .ok()
+                .map(|s| Cow::Owned(s.to_owned())),
+        });
+        match decision.status() {
+            None => State::Forward(headers),
+            Some(status) => State::Early {
+                status,
+                body: decision
+                    .error_body()
+                    .map(|b| b.to_string())
+                    .unwrap_or_default(),
+                headers,
+            },
+        }
+    }
+}
+
+#[rocket::async_trait]
+impl Fairing for Cors {
+    fn info(&self) -> Info {
+        Info {
+            name: "corsc CORS",
+            kind: Kind::Ignite | Kind::Request | Kind::Response,
+        }
+    }
+
+    async fn on_ignite(&self, rocket: rocket::Rocket<Build>) -> fairing::Result {
+        Ok(rocket.mount("/", vec![Route::new(Method::Get, Cors::EARLY_ROUTE, EarlyAnswer)]))
+    }
+
+    async fn on_request(&self, request: &mut Request<'_>, _: &mut Data<'_>) {
+        let state = self.evaluate(request);
+        let early = matches!(state, State::Early { .. });
+        request.local_cache(|| state);
+        if early {
+            request.set_method(Method::Get);
+            request.set_uri(Origin::path_only(Cors::EARLY_ROUTE));
+        }
+    }
+
+    async fn on_response<'r>(&self, request: &'r Request<'_>, response: &mut Response<'r>) {
+        match request.local_cache(|| State::Untouched) {
+            State::Untouched => {}
+            State::Forward(headers) => headers.apply(&mut RocketHeaderSink(response)),
+            State::Early {
+                status,
+                body,
+                headers,
+            } => {
+                // Whatever produced the response (normally `EarlyAnswer`), the
+                // answer is the decision's: status, headers and body only.
+                *response = Response::new();
+                response.set_status(Status::new(*status));
+                if !body.is_empty() {
+                    response.set_sized_body(body.len(), Cursor::new(body.clone()));
+                }
+                headers.apply(&mut RocketHeaderSink(response));
+            }
+        }
+    }
+}
+
+/// The handler of [`Cors::EARLY_ROUTE`]: an empty response the fairing's
+/// response callback turns into the decision's answer.
+#[derive(Clone, Copy, Debug)]
+struct EarlyAnswer;
+
+#[rocket::async_trait]
+impl Handler for EarlyAnswer {
+    async fn handle<'r>(&self, request: &'r Request<'_>, data: Data<'r>) -> route::Outcome<'r> {
+        match request.local_cache(|| State::Untouched) {
+            State::Early { .. } => route::Outcome::from(request, ()),
+            _ => route::Outcome::forward(data, Status::NotFound),
+        }
+    }
+}
