@@ -81,9 +81,7 @@ impl FrameworkCase {
         if let Some(content_type) = &self.expect.content_type {
             let got = delivered.header("content-type");
             if got != [content_type.as_str()] {
-                problems.push(format!(
-                    "content-type {got:?} (expected {content_type:?})"
-                ));
+                problems.push(format!("content-type {got:?} (expected {content_type:?})"));
             }
         }
         if problems.is_empty() {
@@ -104,8 +102,7 @@ impl FrameworkCase {
 /// Loads the framework table.
 pub fn table() -> FrameworkTable {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/frameworks/cases.toml");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let table: FrameworkTable =
         toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut names = std::collections::HashSet::new();

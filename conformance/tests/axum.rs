@@ -17,10 +17,14 @@ use tower::ServiceExt;
 
 static API: Policy<'static> =
     cors_macros::cors_policy!(file = "../testdata/frameworks/policy.toml", policy = "api");
-static PUBLIC: Policy<'static> =
-    cors_macros::cors_policy!(file = "../testdata/frameworks/policy.toml", policy = "public");
-static STRICT: Policy<'static> =
-    cors_macros::cors_policy!(file = "../testdata/frameworks/policy.toml", policy = "strict");
+static PUBLIC: Policy<'static> = cors_macros::cors_policy!(
+    file = "../testdata/frameworks/policy.toml",
+    policy = "public"
+);
+static STRICT: Policy<'static> = cors_macros::cors_policy!(
+    file = "../testdata/frameworks/policy.toml",
+    policy = "strict"
+);
 
 fn json(status: StatusCode, body: &'static str) -> impl IntoResponse {
     (status, [(header::CONTENT_TYPE, "application/json")], body)
@@ -36,7 +40,10 @@ fn table_app() -> Router {
                 headers.insert("x-total-count", HeaderValue::from_static("1"));
                 headers.insert("x-request-id", HeaderValue::from_static("req-1"));
                 headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-                (headers, json(StatusCode::OK, r#"[{"id":1,"name":"first"}]"#))
+                (
+                    headers,
+                    json(StatusCode::OK, r#"[{"id":1,"name":"first"}]"#),
+                )
             }),
         )
         .route(
@@ -62,13 +69,13 @@ fn table_app() -> Router {
         .fallback(|| async { StatusCode::NOT_FOUND })
         .layer(CorsLayer::new(API));
     let public = Router::new()
-        .route("/stats", get(|| async { json(StatusCode::OK, r#"{"items":1}"#) }))
+        .route(
+            "/stats",
+            get(|| async { json(StatusCode::OK, r#"{"items":1}"#) }),
+        )
         .layer(CorsLayer::new(PUBLIC));
     let strict = Router::new()
-        .route(
-            "/items/{id}",
-            delete(|| async { StatusCode::NO_CONTENT }),
-        )
+        .route("/items/{id}", delete(|| async { StatusCode::NO_CONTENT }))
         .layer(CorsLayer::new(STRICT));
     Router::new()
         .nest("/api", api)
@@ -82,9 +89,19 @@ async fn deliver(app: Router, request: Request<Body>) -> Delivered {
     let headers = response
         .headers()
         .iter()
-        .map(|(n, v)| (n.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .map(|(n, v)| {
+            (
+                n.to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
         .collect();
-    let body = response.into_body().collect().await.expect("body").to_bytes();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
     Delivered {
         status,
         headers,

@@ -57,10 +57,10 @@ impl<'p> Policy<'p> {
             Err(e) => return policy.reject(Reason::InvalidOrigin(e), preflight, None),
         };
         let Some(by) = policy.match_origin(&parsed) else {
-            if let RequestOrigin::Tuple(t) = parsed {
-                if is_same_origin(req, &t) {
-                    return policy.not_cors(Reason::SameOrigin);
-                }
+            if let RequestOrigin::Tuple(t) = parsed
+                && is_same_origin(req, &t)
+            {
+                return policy.not_cors(Reason::SameOrigin);
             }
             return policy.reject(Reason::OriginNotAllowed, preflight, Some(origin_value));
         };

@@ -80,15 +80,15 @@ impl<'a> RawOrigins<'a> {
         if o.ipv6 {
             return None;
         }
-        if !self.wildcard.is_empty() {
-            if let Some(text) = probe_labels(&self.wildcard, o, false) {
-                return Some(MatchedBy::Wildcard(text));
-            }
+        if !self.wildcard.is_empty()
+            && let Some(text) = probe_labels(&self.wildcard, o, false)
+        {
+            return Some(MatchedBy::Wildcard(text));
         }
-        if !self.wildcard_any_port.is_empty() {
-            if let Some(text) = probe_labels(&self.wildcard_any_port, o, true) {
-                return Some(MatchedBy::WildcardAnyPort(text));
-            }
+        if !self.wildcard_any_port.is_empty()
+            && let Some(text) = probe_labels(&self.wildcard_any_port, o, true)
+        {
+            return Some(MatchedBy::WildcardAnyPort(text));
         }
         None
     }
@@ -114,14 +114,13 @@ fn probe_labels<'a>(table: &RawTable<'a>, o: &TupleOrigin<'_>, any_port: bool) -
     while let Some(dot) = host[..end].iter().rposition(|b| *b == b'.') {
         chain = chain_label(seed, chain, &host[dot + 1..end]);
         let tail = &o.text[o.host_start + dot + 1..tail_end];
-        if let Some(text) = table.probe(chain) {
-            if text.len() == scheme_sep.len() + tail.len()
-                && text.starts_with(scheme_sep)
-                && &text[scheme_sep.len()..] == tail
-                && host[..dot].split(|b| *b == b'.').all(is_ldh_label)
-            {
-                return Some(text);
-            }
+        if let Some(text) = table.probe(chain)
+            && text.len() == scheme_sep.len() + tail.len()
+            && text.starts_with(scheme_sep)
+            && &text[scheme_sep.len()..] == tail
+            && host[..dot].split(|b| *b == b'.').all(is_ldh_label)
+        {
+            return Some(text);
         }
         end = dot;
     }

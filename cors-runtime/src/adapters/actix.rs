@@ -279,9 +279,7 @@ where
                 .expect("CorsFuture polled after completion"))),
             StateProj::Inner { future, headers } => {
                 let result = std::task::ready!(future.poll(cx));
-                let headers = headers
-                    .take()
-                    .expect("CorsFuture polled after completion");
+                let headers = headers.take().expect("CorsFuture polled after completion");
                 Poll::Ready(match result {
                     Ok(mut response) => {
                         headers.apply(&mut ActixHeaderSink(response.headers_mut()));

@@ -257,7 +257,10 @@ impl Fairing for Cors {
     }
 
     async fn on_ignite(&self, rocket: rocket::Rocket<Build>) -> fairing::Result {
-        Ok(rocket.mount("/", vec![Route::new(Method::Get, Cors::EARLY_ROUTE, EarlyAnswer)]))
+        Ok(rocket.mount(
+            "/",
+            vec![Route::new(Method::Get, Cors::EARLY_ROUTE, EarlyAnswer)],
+        ))
     }
 
     async fn on_request(&self, request: &mut Request<'_>, _: &mut Data<'_>) {
