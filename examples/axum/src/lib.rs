@@ -1,0 +1,136 @@
+//! The axum example: `/api` under the `api` policy, `/public` under the
+//! `public` policy, both compiled from `examples/policies/api.toml` at build
+//! time. Run it with `cargo run -p example-axum -- --port 8080`.
+//!
+//! ```
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! use tower::ServiceExt;
+//! let app = example_axum::app(example_support::Profile::Production, Default::default());
+//! let request = axum::http::Request::get("/api/items")
+//!     .header("origin", "https://app.example.com")
+//!     .body(axum::body::Body::empty())
+//!     .unwrap();
+//! let response = app.oneshot(request).await.unwrap();
+//! assert_eq!(response.headers()["access-control-allow-origin"], "https://app.example.com");
+//! # });
+//! ```
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use cors_runtime::Policy;
+use cors_runtime::adapters::tower::CorsLayer;
+use example_support::{Profile, Store};
+
+static API: Policy<'static> =
+    cors_macros::cors_policy!(file = "../policies/api.toml", policy = "api");
+static API_DEV: Policy<'static> = cors_macros::cors_policy!(
+    file = "../policies/api.toml",
+    policy = "api",
+    profile = "dev"
+);
+static PUBLIC: Policy<'static> =
+    cors_macros::cors_policy!(file = "../policies/api.toml", policy = "public");
+
+/// The service: every route, with its policy.
+pub fn app(profile: Profile, store: Arc<Store>) -> Router {
+    let api_policy = match profile {
+        Profile::Production => API,
+        Profile::Dev => API_DEV,
+    };
+    let api = Router::new()
+        .route("/items", get(list_items))
+        .route("/items/{id}", put(put_item).delete(delete_item))
+        .route("/fail", get(fail))
+        .route("/session", post(start_session))
+        .route("/whoami", get(whoami))
+        // 404s under /api come from inside the layer, so they carry CORS headers.
+        .fallback(|| async { StatusCode::NOT_FOUND })
+        .layer(CorsLayer::new(api_policy));
+    let public = Router::new()
+        .route("/stats", get(stats))
+        .layer(CorsLayer::new(PUBLIC));
+    Router::new()
+        .nest("/api", api)
+        .nest("/public", public)
+        .with_state(store)
+}
+
+fn json(status: StatusCode, body: String) -> Response {
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+async fn list_items(State(store): State<Arc<Store>>, headers: HeaderMap) -> Response {
+    let request_id = headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("none")
+        .to_string();
+    let mut response = json(StatusCode::OK, store.list_json());
+    let out = response.headers_mut();
+    out.insert("x-total-count", store.len().into());
+    if let Ok(id) = request_id.parse() {
+        out.insert("x-request-id", id);
+    }
+    // Not in expose_headers: a browser page cannot read it.
+    out.insert("x-internal-trace", "trace-7f3a".parse().expect("valid"));
+    response
+}
+
+async fn put_item(State(store): State<Arc<Store>>, Path(id): Path<u32>, body: String) -> Response {
+    match store.put(id, &body) {
+        Ok(item) => json(StatusCode::OK, item),
+        Err(error) => json(StatusCode::BAD_REQUEST, error),
+    }
+}
+
+async fn delete_item(State(store): State<Arc<Store>>, Path(id): Path<u32>) -> StatusCode {
+    if store.delete(id) {
+        StatusCode::NO_CONTENT
+    } else {
+        StatusCode::NOT_FOUND
+    }
+}
+
+async fn fail() -> Response {
+    json(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        example_support::FAILURE_BODY.to_string(),
+    )
+}
+
+async fn start_session() -> impl IntoResponse {
+    (
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, example_support::SESSION_COOKIE)],
+    )
+}
+
+async fn whoami(headers: HeaderMap) -> Response {
+    let cookie = headers.get(header::COOKIE).and_then(|v| v.to_str().ok());
+    json(StatusCode::OK, example_support::whoami_body(cookie))
+}
+
+async fn stats(State(store): State<Arc<Store>>) -> Response {
+    let mut response = json(StatusCode::OK, example_support::stats_body(&store));
+    response
+        .headers_mut()
+        .insert("x-total-count", store.len().into());
+    response
+}
+
+/// Serves the app on `listener` until the process is interrupted.
+pub async fn serve(listener: tokio::net::TcpListener, profile: Profile) -> std::io::Result<()> {
+    axum::serve(listener, app(profile, Arc::default()))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}

@@ -1,0 +1,282 @@
+//! Headless Chromium calls each example service from a page on another
+//! loopback origin and the tests assert what the browser let the page read
+//! and what it blocked.
+//!
+//! The page is opened as `http://localhost:PAGE/` (allowed by the `dev`
+//! profile's `http://localhost:*`) and as `http://127.0.0.1:PAGE/` (not
+//! allowed); the service is always `http://localhost:SERVICE`. The two
+//! `localhost` origins are cross-origin but same-site, so a `SameSite=Lax`
+//! session cookie travels with `credentials: 'include'`.
+
+use browser_tests::{Browser, Error, Fetched, PageServer, free_port, wait_for_port};
+use example_support::Profile;
+use serde_json::{Value, json};
+
+/// One expectation that failed, with the rules it checks.
+struct Failures(Vec<String>);
+
+impl Failures {
+    fn check(&mut self, name: &str, rules: &str, ok: bool, got: &Fetched) {
+        if !ok {
+            self.0
+                .push(format!("{name} ({rules}): the browser gave {got:?}"));
+        }
+    }
+}
+
+async fn fetch(browser: &Browser, url: String, init: Value) -> Result<Fetched, Error> {
+    browser.fetch(&url, init).await
+}
+
+/// The scenario every example service must pass.
+async fn scenario(framework: &str, service_port: u16) -> Result<(), Error> {
+    let page = PageServer::start().await?;
+    let browser = Browser::start().await?;
+    let api = |path: &str| format!("http://localhost:{service_port}{path}");
+    let mut failures = Failures(Vec::new());
+
+    browser
+        .open(&format!("http://localhost:{}/", page.port()))
+        .await?;
+
+    let got = fetch(&browser, api("/api/items"), json!({})).await?;
+    failures.check(
+        "simple GET is readable, exposed headers only",
+        "R7, R18, R19, R21",
+        got.status() == Some(200)
+            && got.body() == Some(r#"[{"id":1,"name":"first"},{"id":2,"name":"second"}]"#)
+            && got.header("x-total-count") == Some("2")
+            && got.header("content-type") == Some("application/json")
+            && got.header("x-internal-trace").is_none(),
+        &got,
+    );
+
+    let got = fetch(
+        &browser,
+        api("/api/items"),
+        json!({ "headers": { "X-Request-Id": "e2e-1" } }),
+    )
+    .await?;
+    failures.check(
+        "GET with a custom header is preflighted, then readable",
+        "R8, R15, R21",
+        got.status() == Some(200) && got.header("x-request-id") == Some("e2e-1"),
+        &got,
+    );
+
+    let got = fetch(
+        &browser,
+        api("/api/items/2"),
+        json!({
+            "method": "PUT",
+            "headers": { "Content-Type": "application/json", "X-Request-Id": "e2e-2" },
+            "body": r#"{"name":"renamed"}"#,
+        }),
+    )
+    .await?;
+    failures.check(
+        "PUT with JSON and a custom header passes its preflight",
+        "R8, R13, R14, R15",
+        got.status() == Some(200) && got.body() == Some(r#"{"id":2,"name":"renamed"}"#),
+        &got,
+    );
+
+    let got = fetch(&browser, api("/api/items/1"), json!({ "method": "DELETE" })).await?;
+    failures.check(
+        "DELETE passes its preflight",
+        "R8, R14",
+        got.status() == Some(204),
+        &got,
+    );
+
+    let got = fetch(&browser, api("/api/fail"), json!({})).await?;
+    failures.check(
+        "a 500 and its error body are readable",
+        "R20",
+        got.status() == Some(500) && got.body() == Some(example_support::FAILURE_BODY),
+        &got,
+    );
+
+    let got = fetch(
+        &browser,
+        api("/api/session"),
+        json!({ "method": "POST", "credentials": "include" }),
+    )
+    .await?;
+    failures.check(
+        "a credentialed POST is readable; Set-Cookie never is",
+        "R7, R19, R22",
+        got.status() == Some(204) && got.header("set-cookie").is_none(),
+        &got,
+    );
+
+    let got = fetch(
+        &browser,
+        api("/api/whoami"),
+        json!({ "credentials": "include" }),
+    )
+    .await?;
+    failures.check(
+        "the cookie set cross-origin is sent back with credentials: include",
+        "R19, R22",
+        got.body() == Some(r#"{"session":"s3cr3t"}"#),
+        &got,
+    );
+
+    let got = fetch(
+        &browser,
+        api("/api/whoami"),
+        json!({ "credentials": "omit" }),
+    )
+    .await?;
+    failures.check(
+        "no cookie with credentials: omit",
+        "R22",
+        got.body() == Some(r#"{"session":null}"#),
+        &got,
+    );
+
+    let got = fetch(
+        &browser,
+        api("/api/items/2"),
+        json!({
+            "method": "PUT",
+            "headers": { "Content-Type": "application/json", "X-Debug": "1" },
+            "body": r#"{"name":"debugged"}"#,
+        }),
+    )
+    .await?;
+    failures.check(
+        "a header the policy does not allow fails the preflight",
+        "R15",
+        got.is_blocked(),
+        &got,
+    );
+
+    let got = fetch(&browser, api("/public/stats"), json!({})).await?;
+    failures.check(
+        "the public policy's route is readable, its exposed header too",
+        "R18, R21",
+        got.status() == Some(200)
+            && got.body() == Some(r#"{"items":1}"#)
+            && got.header("x-total-count") == Some("1"),
+        &got,
+    );
+
+    let got = fetch(
+        &browser,
+        api("/public/stats"),
+        json!({ "credentials": "include" }),
+    )
+    .await?;
+    failures.check(
+        "`*` does not work with credentials: include",
+        "R18, R19",
+        got.is_blocked(),
+        &got,
+    );
+
+    // Another origin: same page, opened through 127.0.0.1.
+    browser
+        .open(&format!("http://127.0.0.1:{}/", page.port()))
+        .await?;
+
+    let got = fetch(&browser, api("/api/items"), json!({})).await?;
+    failures.check(
+        "a disallowed origin cannot read",
+        "R18, R27",
+        got.is_blocked(),
+        &got,
+    );
+
+    let got = fetch(
+        &browser,
+        api("/api/items/2"),
+        json!({
+            "method": "PUT",
+            "headers": { "Content-Type": "application/json" },
+            "body": r#"{"name":"hacked"}"#,
+        }),
+    )
+    .await?;
+    failures.check(
+        "a disallowed origin's PUT is stopped at the preflight",
+        "R8, R12, R27",
+        got.is_blocked(),
+        &got,
+    );
+
+    let got = fetch(&browser, api("/public/stats"), json!({})).await?;
+    failures.check(
+        "the public route is readable from any origin",
+        "R18",
+        got.status() == Some(200),
+        &got,
+    );
+
+    // Back on the allowed origin: the blocked PUT never reached the service.
+    browser
+        .open(&format!("http://localhost:{}/", page.port()))
+        .await?;
+    let got = fetch(&browser, api("/api/items"), json!({})).await?;
+    failures.check(
+        "the disallowed PUT changed nothing",
+        "R8, R12",
+        got.body() == Some(r#"[{"id":2,"name":"renamed"}]"#),
+        &got,
+    );
+
+    browser.close().await?;
+    assert!(
+        failures.0.is_empty(),
+        "{framework}: {} expectation(s) failed in Chromium:\n{}",
+        failures.0.len(),
+        failures.0.join("\n")
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn axum_example_in_chromium() -> Result<(), Error> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let port = listener.local_addr()?.port();
+    let server = tokio::spawn(example_axum::serve(listener, Profile::Dev));
+    let result = scenario("axum", port).await;
+    server.abort();
+    result
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn actix_example_in_chromium() -> Result<(), Error> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let port = listener.local_addr()?.port();
+    let (handle_tx, handle_rx) = std::sync::mpsc::channel();
+    // actix runs on its own single-threaded runtime.
+    let thread = std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            let server = example_actix::server(listener, Profile::Dev, 1)?;
+            let _ = handle_tx.send(server.handle());
+            server.await
+        })
+    });
+    let handle = handle_rx.recv()?;
+    let result = scenario("actix-web", port).await;
+    handle.stop(false).await;
+    thread.join().expect("the actix thread does not panic")?;
+    result
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rocket_example_in_chromium() -> Result<(), Error> {
+    let port = free_port()?;
+    let rocket = example_rocket::rocket(Profile::Dev, example_rocket::config(port))
+        .ignite()
+        .await?;
+    let shutdown = rocket.shutdown();
+    let server = tokio::spawn(rocket.launch());
+    wait_for_port(port).await?;
+    let result = scenario("rocket", port).await;
+    shutdown.notify();
+    let _ = server.await;
+    result
+}
