@@ -1,5 +1,14 @@
 //! Framework adapters, each behind its own feature. They only convert request
-//! parts in and headers out; every CORS decision is the core's.
+//! parts in ([`RequestView`](crate::RequestView)) and headers out
+//! ([`ResponseHeaderSink`](crate::ResponseHeaderSink)); every CORS decision,
+//! and the `Vary` merge, is the core's.
+//!
+//! | feature | module | for |
+//! |---|---|---|
+//! | `http` | `http` | anything over the `http` crate's types |
+//! | `tower` | `tower` | axum 0.8, hyper 1, tonic-web: a tower 0.5 `Layer` |
+//! | `actix` | `actix` | actix-web 4: a `Transform` for `App::wrap` / `Scope::wrap` |
+//! | `rocket` | `rocket` | rocket 0.5: a fairing, with per-path policies |
 
 #[cfg(feature = "http")]
 pub mod http;
