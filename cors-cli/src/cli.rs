@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Check, lint and explain CORS policy files.
 #[derive(Debug, Parser)]
@@ -19,6 +19,31 @@ pub(crate) enum Command {
     /// Exit status: 0 when the request was evaluated (whatever the decision),
     /// 2 when the policy file is invalid or an argument is malformed.
     Check(CheckArgs),
+    /// Lint policy files: every rule on every policy and profile.
+    ///
+    /// Exit status: 0 when clean or warnings only, 1 on any error (or any
+    /// warning with `--deny warnings`), 2 on a usage error or an unreadable
+    /// file.
+    Lint(LintArgs),
+    /// List the lint rules, or print one rule's full documentation.
+    Rules(RulesArgs),
+    /// Explain what a browser does with a request under a policy: whether it
+    /// sends a preflight and why, what the server answers, whether the page
+    /// may read the response, and what to change when it is blocked.
+    Explain(ExplainArgs),
+    /// Send real requests to a running server and judge its answers as a
+    /// browser would; compare them with a policy (`--policy`) or run the
+    /// known misconfiguration attacks (`--audit`).
+    ///
+    /// Exit status: 0 when the browser would allow the request and nothing
+    /// differs or was found, 1 otherwise, 2 on a usage or network error.
+    Probe(ProbeArgs),
+    /// Turn another product's CORS configuration into a policy file, then
+    /// lint it.
+    Import(ImportArgs),
+    /// Print the JSON Schema of the policy file, for editors (taplo, Even
+    /// Better TOML).
+    Schema,
 }
 
 /// Which policy of a file to use.
@@ -47,4 +72,145 @@ pub(crate) struct CheckArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub(crate) json: bool,
+}
+
+/// When to colour output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ColorChoice {
+    /// When writing to a terminal and `NO_COLOR` is unset.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// How `cors lint` prints its findings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum LintFormat {
+    /// rustc-style diagnostics.
+    Human,
+    /// A JSON array, one object per diagnostic.
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+}
+
+/// What `--deny` can promote to errors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DenyLevel {
+    /// Fail (exit 1) on warnings too.
+    Warnings,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LintArgs {
+    /// Policy files (TOML).
+    #[arg(required = true, value_name = "FILE")]
+    pub(crate) files: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = LintFormat::Human)]
+    pub(crate) format: LintFormat,
+    /// Colour in human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub(crate) color: ColorChoice,
+    /// `--deny warnings`: exit 1 on warnings as well as errors.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub(crate) deny: Option<DenyLevel>,
+    /// Rewrite what is mechanically fixable (canonical origin forms,
+    /// duplicates) in place, keeping comments and layout, then lint again.
+    #[arg(long)]
+    pub(crate) fix: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RulesArgs {
+    /// A rule's code (`CORS201`) or name (`credentials-with-any-origin`).
+    pub(crate) rule: Option<String>,
+}
+
+/// A browser request, as a page would make it.
+#[derive(Debug, Args)]
+pub(crate) struct BrowserRequestArgs {
+    /// The page's origin, e.g. `https://app.example.com`.
+    #[arg(long, value_name = "ORIGIN")]
+    pub(crate) origin: String,
+    /// The method passed to `fetch()`.
+    #[arg(long, value_name = "METHOD", default_value = "GET")]
+    pub(crate) method: String,
+    /// A header set by the page's script, `Name: value`; repeat for several.
+    #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
+    pub(crate) headers: Vec<String>,
+    /// The page sends credentials (`credentials: 'include'`: cookies, HTTP
+    /// authentication).
+    #[arg(long)]
+    pub(crate) credentials: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExplainArgs {
+    #[command(flatten)]
+    pub(crate) policy: PolicyArgs,
+    #[command(flatten)]
+    pub(crate) request: BrowserRequestArgs,
+    /// The URL the page fetches, for the console message.
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "https://api.example.com/resource"
+    )]
+    pub(crate) url: String,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ProbeArgs {
+    /// The URL to probe (`http://` or `https://`).
+    pub(crate) url: String,
+    #[command(flatten)]
+    pub(crate) request: BrowserRequestArgs,
+    /// Compare the server's answers with this policy file.
+    #[arg(long = "policy", value_name = "FILE")]
+    pub(crate) policy_file: Option<PathBuf>,
+    /// The policy of that file, for files with several `[policies.<name>]`.
+    #[arg(long, value_name = "NAME", requires = "policy_file")]
+    pub(crate) policy_name: Option<String>,
+    /// A profile of that policy.
+    #[arg(long, value_name = "NAME", requires = "policy_file")]
+    pub(crate) profile: Option<String>,
+    /// Run the known misconfiguration attacks against the server.
+    #[arg(long)]
+    pub(crate) audit: bool,
+    /// Timeout of each request, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub(crate) timeout: u64,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// The formats `cors import` reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ImportFormat {
+    /// A comma-separated origin list, as API consoles take it.
+    #[value(name = "box")]
+    OriginList,
+    /// An AWS S3 bucket CORS configuration (JSON).
+    S3,
+    /// An Express `cors` middleware options object (JSON).
+    Express,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ImportArgs {
+    /// What the input is.
+    #[arg(long = "from", value_enum)]
+    pub(crate) format: ImportFormat,
+    /// The input file; `-` reads standard input.
+    pub(crate) file: PathBuf,
+    /// Write the policy here instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
 }

@@ -54,6 +54,11 @@ pub mod rules;
 pub mod tables;
 
 pub use annotate_snippets::Renderer;
+
+/// The JSON Schema of the policy file (draft 2020-12), for editors: taplo
+/// and Even Better TOML complete and check keys with it. `cors schema`
+/// prints it; the repository ships it as `cors-policy/policy.schema.json`.
+pub const JSON_SCHEMA: &str = include_str!("../policy.schema.json");
 pub use ast::OnReject;
 pub use diagnostic::{Diagnostic, Report, Severity, Source};
 pub use effective::{Effective, EffectiveList, EffectiveOrigins};

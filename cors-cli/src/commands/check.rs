@@ -5,7 +5,7 @@ use std::io::Write;
 use cors_runtime::{PolicySource, SimpleRequest};
 use serde::Serialize;
 
-use super::{EXIT_USAGE, load_policy};
+use super::{EXIT_USAGE, load_policy, parse_headers};
 use crate::cli::CheckArgs;
 use crate::render::lossy;
 
@@ -20,39 +20,11 @@ struct Output {
     body: Option<serde_json::Value>,
 }
 
-/// Parses `Name: value`. The name must be an HTTP token; the value is
-/// trimmed of surrounding spaces and tabs and may not contain CR or LF.
-fn parse_header(raw: &str) -> Result<(String, Vec<u8>), String> {
-    let Some((name, value)) = raw.split_once(':') else {
-        return Err(format!(
-            "malformed --header {raw:?}: write it as 'Name: value'"
-        ));
-    };
-    if !cors_runtime::is_token(name.as_bytes()) {
-        return Err(format!(
-            "malformed --header {raw:?}: {name:?} is not a header name"
-        ));
-    }
-    let value = value.trim_matches([' ', '\t']);
-    if value.contains(['\r', '\n', '\0']) {
-        return Err(format!(
-            "malformed --header {raw:?}: a value cannot contain CR, LF or NUL"
-        ));
-    }
-    Ok((name.to_string(), value.as_bytes().to_vec()))
-}
-
 pub(crate) fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let mut headers = Vec::new();
-    for raw in &args.headers {
-        match parse_header(raw) {
-            Ok(h) => headers.push(h),
-            Err(message) => {
-                let _ = writeln!(err, "error: {message}");
-                return EXIT_USAGE;
-            }
-        }
-    }
+    let headers = match parse_headers(&args.headers, err) {
+        Ok(headers) => headers,
+        Err(code) => return code,
+    };
     if !cors_runtime::is_token(args.method.as_bytes()) {
         let _ = writeln!(
             err,
@@ -113,22 +85,4 @@ fn write_human(out: &mut dyn Write, o: &Output) -> std::io::Result<()> {
         writeln!(out, "body: {body}")?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_header;
-
-    #[test]
-    fn header_arguments() {
-        assert_eq!(
-            parse_header("Origin: https://a.example").unwrap(),
-            ("Origin".into(), b"https://a.example".to_vec())
-        );
-        assert_eq!(parse_header("x-a:\t v \t").unwrap().1, b"v");
-        assert_eq!(parse_header("x-empty:").unwrap().1, b"");
-        for bad in ["Origin https://a", ": x", "bad name: x", "x: a\r\nb"] {
-            assert!(parse_header(bad).is_err(), "{bad}");
-        }
-    }
 }

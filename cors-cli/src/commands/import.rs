@@ -1,0 +1,224 @@
+//! `cors import`: another product's CORS configuration as a policy file,
+//! linted. What cannot be expressed (regular expressions, functions,
+//! reflection of whatever the browser asks) is named, never guessed.
+
+mod express;
+mod origin_list;
+mod s3;
+
+use std::io::{Read, Write};
+
+use cors_policy::{Renderer, Severity, Source};
+use toml_edit::{Array, DocumentMut, Item, Table, value};
+
+use super::EXIT_USAGE;
+use crate::cli::{ImportArgs, ImportFormat};
+
+/// A list key's value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum List {
+    Any,
+    Items(Vec<String>),
+}
+
+/// One imported policy; `None` keys are left to the defaults.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(super) struct Imported {
+    /// `[policies.<name>]`, when the input has several rules.
+    pub(super) name: Option<String>,
+    pub(super) origins: Option<List>,
+    pub(super) methods: Option<List>,
+    pub(super) allow_headers: Option<List>,
+    pub(super) expose_headers: Option<List>,
+    pub(super) credentials: Option<bool>,
+    pub(super) max_age: Option<i64>,
+    pub(super) preflight_status: Option<i64>,
+}
+
+/// What an importer produced.
+#[derive(Debug, Default)]
+pub(super) struct Conversion {
+    pub(super) policies: Vec<Imported>,
+    /// What could not be carried over, and what to do about it.
+    pub(super) not_carried: Vec<String>,
+}
+
+/// Splits a comma-separated list, trimming entries and dropping empty ones.
+pub(super) fn split_list(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn list_item(list: &List) -> Item {
+    match list {
+        List::Any => value("*"),
+        List::Items(items) => {
+            let mut array: Array = items.iter().map(String::as_str).collect();
+            if items.len() > 3 {
+                for v in array.iter_mut() {
+                    v.decor_mut().set_prefix("\n    ");
+                }
+                array.set_trailing("\n");
+                array.set_trailing_comma(true);
+            }
+            Item::Value(array.into())
+        }
+    }
+}
+
+fn fill(table: &mut Table, policy: &Imported) {
+    let lists = [
+        ("origins", &policy.origins),
+        ("methods", &policy.methods),
+        ("allow_headers", &policy.allow_headers),
+        ("expose_headers", &policy.expose_headers),
+    ];
+    for (key, list) in lists {
+        if let Some(list) = list {
+            table.insert(key, list_item(list));
+        }
+    }
+    if let Some(c) = policy.credentials {
+        table.insert("credentials", value(c));
+    }
+    if let Some(m) = policy.max_age {
+        table.insert("max_age", value(m));
+    }
+    if let Some(s) = policy.preflight_status {
+        table.insert("preflight_status", value(s));
+    }
+}
+
+/// The policy file for `conversion`.
+pub(super) fn to_toml(conversion: &Conversion, from: &str) -> String {
+    let mut document = DocumentMut::new();
+    match conversion.policies.as_slice() {
+        [single] if single.name.is_none() => fill(document.as_table_mut(), single),
+        policies => {
+            let mut all = Table::new();
+            all.set_implicit(true);
+            for (i, policy) in policies.iter().enumerate() {
+                let name = policy
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| format!("rule{}", i + 1));
+                let mut table = Table::new();
+                fill(&mut table, policy);
+                all.insert(&name, Item::Table(table));
+            }
+            document.insert("policies", Item::Table(all));
+        }
+    }
+    let mut header = format!("# Imported by `cors import --from {from}`.\n");
+    if !conversion.not_carried.is_empty() {
+        header.push_str("# Not carried over (see `cors import` output):\n");
+        for note in &conversion.not_carried {
+            header.push_str(&format!("#   - {note}\n"));
+        }
+    }
+    header.push('\n');
+    header + &document.to_string()
+}
+
+fn read_input(args: &ImportArgs) -> std::io::Result<String> {
+    if args.file.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text)?;
+        Ok(text)
+    } else {
+        std::fs::read_to_string(&args.file)
+    }
+}
+
+pub(crate) fn run(args: &ImportArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let text = match read_input(args) {
+        Ok(text) => text,
+        Err(e) => {
+            let _ = writeln!(err, "error: cannot read {}: {e}", args.file.display());
+            return EXIT_USAGE;
+        }
+    };
+    let (from, converted) = match args.format {
+        ImportFormat::OriginList => ("box", Ok(origin_list::convert(&text))),
+        ImportFormat::S3 => ("s3", s3::convert(&text)),
+        ImportFormat::Express => ("express", express::convert(&text)),
+    };
+    let conversion = match converted {
+        Ok(c) => c,
+        Err(message) => {
+            let _ = writeln!(err, "error: {}: {message}", args.file.display());
+            return EXIT_USAGE;
+        }
+    };
+    let policy = to_toml(&conversion, from);
+    let name = match &args.output {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, &policy) {
+                let _ = writeln!(err, "error: cannot write {}: {e}", path.display());
+                return EXIT_USAGE;
+            }
+            path.display().to_string()
+        }
+        None => {
+            if out.write_all(policy.as_bytes()).is_err() {
+                return EXIT_USAGE;
+            }
+            "<imported policy>".to_string()
+        }
+    };
+    for note in &conversion.not_carried {
+        let _ = writeln!(err, "not carried over: {note}");
+    }
+    // Lint what was produced: the import is only as safe as the input.
+    let report = cors_policy::check(&Source::new(name, policy));
+    let _ = write!(err, "{}", report.render_with(&Renderer::plain()));
+    let _ = writeln!(
+        err,
+        "lint: {} errors, {} warnings",
+        report.count(Severity::Error),
+        report.count(Severity::Warning)
+    );
+    if report.has_errors() { 1 } else { 0 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_one_policy_or_named_policies() {
+        let one = Conversion {
+            policies: vec![Imported {
+                origins: Some(List::Items(vec!["https://a.example".into()])),
+                credentials: Some(true),
+                ..Imported::default()
+            }],
+            not_carried: vec!["a regex".into()],
+        };
+        assert_eq!(
+            to_toml(&one, "box"),
+            "# Imported by `cors import --from box`.\n# Not carried over (see `cors import` output):\n#   - a regex\n\norigins = [\"https://a.example\"]\ncredentials = true\n"
+        );
+        let two = Conversion {
+            policies: vec![
+                Imported {
+                    name: Some("web".into()),
+                    origins: Some(List::Any),
+                    ..Imported::default()
+                },
+                Imported {
+                    origins: Some(List::Items(vec!["https://b.example".into()])),
+                    ..Imported::default()
+                },
+            ],
+            not_carried: vec![],
+        };
+        assert_eq!(
+            to_toml(&two, "s3"),
+            "# Imported by `cors import --from s3`.\n\n[policies.web]\norigins = \"*\"\n\n[policies.rule2]\norigins = [\"https://b.example\"]\n"
+        );
+    }
+}
