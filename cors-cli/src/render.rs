@@ -25,3 +25,12 @@ pub(crate) fn lossy(bytes: &[u8]) -> String {
     }
     out
 }
+
+/// `1 error`, `2 errors`.
+pub(crate) fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}

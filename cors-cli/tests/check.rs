@@ -1,18 +1,8 @@
 //! `cors check`: its output and exit status.
 
-use std::process::{Command, Output};
+mod common;
 
-fn cors(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cors"))
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::{cors, text};
 
 #[test]
 fn preflight_human_output() {

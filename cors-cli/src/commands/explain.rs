@@ -235,7 +235,20 @@ fn advice(
         ),
         Some(Reason::MethodNotAllowed(m)) => {
             let m = lossy(m);
-            Advice::Change(format!("add \"{m}\" to `methods`"), at("methods", true))
+            let upper = m.to_ascii_uppercase();
+            let allowed = policy.fixed_value(cors_runtime::FixedValue::AllowMethods);
+            if upper != m && allowed.split(", ").any(|a| a == upper) {
+                // R4: fetch() upper-cases only six methods; `patch` is sent
+                // as written and never matches `PATCH`.
+                Advice::Change(
+                    format!(
+                        "write `{upper}` in the page's fetch() call: fetch() upper-cases only DELETE, GET, HEAD, OPTIONS, POST and PUT, and methods are case-sensitive; the policy already allows {upper}"
+                    ),
+                    None,
+                )
+            } else {
+                Advice::Change(format!("add \"{m}\" to `methods`"), at("methods", true))
+            }
         }
         Some(Reason::HeaderNotAllowed(h)) => {
             let h = lossy(h);

@@ -177,10 +177,16 @@ pub(crate) fn run(args: &ImportArgs, out: &mut dyn Write, err: &mut dyn Write) -
     let _ = write!(err, "{}", report.render_with(&Renderer::plain()));
     let _ = writeln!(
         err,
-        "lint: {} errors, {} warnings",
-        report.count(Severity::Error),
-        report.count(Severity::Warning)
+        "lint: {}, {}",
+        crate::render::plural(report.count(Severity::Error), "error"),
+        crate::render::plural(report.count(Severity::Warning), "warning"),
     );
+    if !report.diagnostics().is_empty() {
+        let _ = writeln!(
+            err,
+            "`cors lint --fix FILE` rewrites what is mechanical (canonical forms, duplicates, paths); the rest needs a decision"
+        );
+    }
     if report.has_errors() { 1 } else { 0 }
 }
 

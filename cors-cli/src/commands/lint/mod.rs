@@ -11,6 +11,7 @@ use cors_policy::{Renderer, Report, Severity, Source};
 
 use super::EXIT_USAGE;
 use crate::cli::{ColorChoice, DenyLevel, LintArgs, LintFormat};
+use crate::render::plural;
 
 /// Exit status when the lint fails.
 const EXIT_FINDINGS: u8 = 1;
@@ -104,14 +105,6 @@ fn renderer(choice: ColorChoice) -> Renderer {
         Renderer::styled()
     } else {
         Renderer::plain()
-    }
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
     }
 }
 

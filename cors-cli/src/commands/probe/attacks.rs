@@ -28,10 +28,17 @@ pub(crate) struct Finding {
 
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut impact = self.impact.chars();
+        let first = impact.next().map(|c| c.to_ascii_uppercase());
         write!(
             f,
-            "[{}] {}: Origin `{}` -> {}. {}",
-            self.severity, self.attack, self.origin, self.evidence, self.impact
+            "[{}] {}: Origin `{}` -> {}. {}{}",
+            self.severity,
+            self.attack,
+            self.origin,
+            self.evidence,
+            first.map(String::from).unwrap_or_default(),
+            impact.as_str()
         )
     }
 }
