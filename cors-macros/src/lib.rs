@@ -26,7 +26,7 @@
 //! An invalid policy is a compile error showing the file, line and column,
 //! the offending text with a caret, and the fix. Warnings do not fail the
 //! build; compile from `build.rs` with
-//! `cors_policy::build`, which prints them (the `cors lint` command will too).
+//! `cors_policy::build`, which prints them, or `cors lint`.
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
