@@ -10,7 +10,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 fn table(t: &OwnedTable) -> TokenStream {
-    let (seed, buckets, slots) = (t.seed, t.buckets, t.slots);
+    let (seed, buckets, slots, depths) = (t.seed, t.buckets, t.slots, t.depths);
     let pilots = Literal::byte_string(&t.pilots);
     let entries = Literal::byte_string(&t.entries);
     let text = Literal::byte_string(&t.text);
@@ -22,6 +22,7 @@ fn table(t: &OwnedTable) -> TokenStream {
             pilots: #pilots,
             entries: #entries,
             text: #text,
+            depths: #depths,
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Building the runtime tables of a [`PolicySpec`].
 
-use cors_runtime::__private::{OwnedOrigins, OwnedTable, exact_hash, wildcard_entry_hash};
+use cors_runtime::__private::{
+    OwnedOrigins, OwnedTable, exact_hash, wildcard_depths, wildcard_entry_hash,
+};
 use cors_runtime::OwnedPolicy;
 
 use crate::ast::OnReject;
@@ -58,12 +60,18 @@ pub fn build(spec: &PolicySpec) -> OwnedPolicy {
             null,
             exact: table(&exact, &exact_hash),
             exact_any_port: table(&exact_any_port, &exact_hash),
-            wildcard: table(&wildcard, &|seed, key| {
-                wildcard_entry_hash(seed, key, false)
-            }),
-            wildcard_any_port: table(&wildcard_any_port, &|seed, key| {
-                wildcard_entry_hash(seed, key, true)
-            }),
+            wildcard: OwnedTable {
+                depths: wildcard_depths(wildcard.iter().map(|k| k.as_bytes())),
+                ..table(&wildcard, &|seed, key| {
+                    wildcard_entry_hash(seed, key, false)
+                })
+            },
+            wildcard_any_port: OwnedTable {
+                depths: wildcard_depths(wildcard_any_port.iter().map(|k| k.as_bytes())),
+                ..table(&wildcard_any_port, &|seed, key| {
+                    wildcard_entry_hash(seed, key, true)
+                })
+            },
         },
         credentials: spec.credentials,
         any_method: spec.any_method,

@@ -52,17 +52,23 @@ impl<'p> Policy<'p> {
         if origins.next().is_some() {
             return policy.reject(Reason::MultipleOrigins, preflight, None);
         }
-        let parsed = match origin::parse(origin_value) {
-            Ok(parsed) => parsed,
-            Err(e) => return policy.reject(Reason::InvalidOrigin(e), preflight, None),
-        };
-        let Some(by) = policy.match_origin(&parsed) else {
-            if let RequestOrigin::Tuple(t) = parsed
-                && is_same_origin(req, &t)
-            {
-                return policy.not_cors(Reason::SameOrigin);
+        let by = match policy.raw.origins.match_unchecked(origin_value) {
+            Some(by) => by,
+            None => {
+                let parsed = match origin::parse(origin_value) {
+                    Ok(parsed) => parsed,
+                    Err(e) => return policy.reject(Reason::InvalidOrigin(e), preflight, None),
+                };
+                let Some(by) = policy.match_origin(&parsed) else {
+                    if let RequestOrigin::Tuple(t) = parsed
+                        && is_same_origin(req, &t)
+                    {
+                        return policy.not_cors(Reason::SameOrigin);
+                    }
+                    return policy.reject(Reason::OriginNotAllowed, preflight, Some(origin_value));
+                };
+                by
             }
-            return policy.reject(Reason::OriginNotAllowed, preflight, Some(origin_value));
         };
         if preflight {
             if let Err(reason) = policy.check_preflight(req) {
@@ -93,7 +99,8 @@ impl<'p> Policy<'p> {
     /// assert!(!owned.policy().allows_origin(b"https://example.com.evil.test"));
     /// ```
     pub fn allows_origin(&self, origin: &[u8]) -> bool {
-        origin::parse(origin).is_ok_and(|o| self.match_origin(&o).is_some())
+        self.raw.origins.match_unchecked(origin).is_some()
+            || origin::parse(origin).is_ok_and(|o| self.match_origin(&o).is_some())
     }
 
     fn match_origin(&self, o: &RequestOrigin<'_>) -> Option<MatchedBy<'p>> {

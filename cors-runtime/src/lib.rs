@@ -77,9 +77,30 @@ pub use token::{MAX_REQUEST_HEADERS_LEN, is_token};
 /// Items used by generated code and by the policy compiler. Not a stable API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::matcher::{RawOrigins, exact_hash, wildcard_entry_hash, wildcard_key_hash};
+    pub use crate::matcher::{
+        RawOrigins, exact_hash, wildcard_depths, wildcard_entry_hash, wildcard_key_hash,
+    };
     pub use crate::policy::{OwnedOrigins, RawPolicy};
     pub use crate::table::{BuildError, OwnedTable, RawTable};
+
+    /// The matcher's fast path alone (for tests).
+    pub fn match_unchecked<'a>(
+        policy: crate::Policy<'a>,
+        origin: &[u8],
+    ) -> Option<crate::MatchedBy<'a>> {
+        policy.__raw().origins.match_unchecked(origin)
+    }
+
+    /// Parsing then matching, without the fast path (for tests).
+    pub fn match_parsed<'a>(
+        policy: crate::Policy<'a>,
+        origin: &[u8],
+    ) -> Option<crate::MatchedBy<'a>> {
+        match crate::origin::parse(origin) {
+            Ok(crate::origin::RequestOrigin::Tuple(t)) => policy.__raw().origins.match_tuple(&t),
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]

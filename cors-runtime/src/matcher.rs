@@ -17,7 +17,7 @@
 //! accepts `_`, `%`, backticks or other characters a URL parser tolerates.
 
 use crate::hash::{chain_label, chain_start, hash_bytes};
-use crate::origin::{TupleOrigin, is_ldh_label};
+use crate::origin::{MAX_ORIGIN_LEN, TupleOrigin, is_ldh_label, is_valid_port, split_unchecked};
 use crate::table::RawTable;
 
 /// Every compiled origin pattern of one policy.
@@ -94,6 +94,51 @@ impl<'a> RawOrigins<'a> {
     }
 }
 
+impl<'a> RawOrigins<'a> {
+    /// The fast path: matches a raw `Origin` value without validating its
+    /// syntax first. Every table entry is a canonical origin, so a value
+    /// that equals one (exact), or whose base equals one and whose front
+    /// labels are plain LDH labels (wildcard), is a valid origin; ports
+    /// matched by `:*` are checked on their own. `None` means "not matched
+    /// this way": the caller then parses and matches normally, so the
+    /// decision is the same either way, only cheaper for allowed origins.
+    #[inline]
+    pub(crate) fn match_unchecked(&self, value: &[u8]) -> Option<MatchedBy<'a>> {
+        if self.any || value.len() > MAX_ORIGIN_LEN {
+            return None;
+        }
+        if self.exact.contains(value) {
+            return Some(MatchedBy::Exact);
+        }
+        if self.exact_any_port.is_empty()
+            && self.wildcard.is_empty()
+            && self.wildcard_any_port.is_empty()
+        {
+            return None;
+        }
+        let o = split_unchecked(value)?;
+        let port_ok = || o.host_end == value.len() || is_valid_port(o.scheme(), o.port());
+        if !self.exact_any_port.is_empty()
+            && self.exact_any_port.contains(o.without_port())
+            && port_ok()
+        {
+            return Some(MatchedBy::AnyPort);
+        }
+        if !self.wildcard.is_empty()
+            && let Some(text) = probe_labels(&self.wildcard, &o, false)
+        {
+            return Some(MatchedBy::Wildcard(text));
+        }
+        if !self.wildcard_any_port.is_empty()
+            && port_ok()
+            && let Some(text) = probe_labels(&self.wildcard_any_port, &o, true)
+        {
+            return Some(MatchedBy::WildcardAnyPort(text));
+        }
+        None
+    }
+}
+
 /// Walks `o`'s host labels right to left and returns the entry text of the
 /// first base whose pattern covers the host: the shortest one, since the walk
 /// starts at the top-level label.
@@ -111,8 +156,15 @@ fn probe_labels<'a>(table: &RawTable<'a>, o: &TupleOrigin<'_>, any_port: bool) -
     };
     let mut chain = chain_start(seed, o.scheme(), port_key);
     let mut end = host.len();
+    let mut labels = 0;
     while let Some(dot) = host[..end].iter().rposition(|b| *b == b'.') {
         chain = chain_label(seed, chain, &host[dot + 1..end]);
+        labels += 1;
+        // No base has this many labels: nothing to probe at this boundary.
+        if table.depths & depth_bit(labels) == 0 {
+            end = dot;
+            continue;
+        }
         let tail = &o.text[o.host_start + dot + 1..tail_end];
         if let Some(text) = table.probe(chain)
             && text.len() == scheme_sep.len() + tail.len()
@@ -125,6 +177,30 @@ fn probe_labels<'a>(table: &RawTable<'a>, o: &TupleOrigin<'_>, any_port: bool) -
         end = dot;
     }
     None
+}
+
+/// The bit of [`RawTable::depths`] for a base of `labels` labels.
+#[inline]
+pub(crate) fn depth_bit(labels: usize) -> u64 {
+    1 << labels.min(63)
+}
+
+/// The [`RawTable::depths`] mask of wildcard entry texts
+/// (`scheme://base[:port]`).
+#[doc(hidden)]
+pub fn wildcard_depths<'k>(entries: impl IntoIterator<Item = &'k [u8]>) -> u64 {
+    entries
+        .into_iter()
+        .map(|entry| {
+            let sep = entry
+                .windows(3)
+                .position(|w| w == b"://")
+                .map_or(0, |i| i + 3);
+            let rest = &entry[sep.min(entry.len())..];
+            let host = rest.split(|b| *b == b':').next().unwrap_or(rest);
+            depth_bit(host.split(|b| *b == b'.').count())
+        })
+        .fold(0, |mask, bit| mask | bit)
 }
 
 /// Builds the key hash of a wildcard entry text (as stored in the tables).

@@ -207,20 +207,12 @@ pub fn parse(text: &[u8]) -> Result<RequestOrigin<'_>, OriginError> {
         _ => return Err(OriginError::BadHost),
     }
     let digits = &text[i + 1..];
-    let valid_digits = !digits.is_empty()
-        && digits.len() <= 5
-        && digits.iter().all(u8::is_ascii_digit)
-        && (digits[0] != b'0' || digits.len() == 1);
-    if !valid_digits {
+    if !is_valid_port(&text[..scheme_end], digits) {
         return Err(if digits.iter().any(|b| matches!(b, b'/' | b'?' | b'#')) {
             OriginError::TrailingData
         } else {
             OriginError::BadPort
         });
-    }
-    let port: u32 = digits.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0'));
-    if port > 65535 || default_port(&text[..scheme_end]) == Some(digits) {
-        return Err(OriginError::BadPort);
     }
     Ok(RequestOrigin::Tuple(TupleOrigin {
         text,
@@ -229,6 +221,48 @@ pub fn parse(text: &[u8]) -> Result<RequestOrigin<'_>, OriginError> {
         host_end,
         ipv6,
     }))
+}
+
+/// True for port digits a browser sends: 1–5 digits without a leading zero,
+/// at most 65535, and not the scheme's default port.
+pub(crate) fn is_valid_port(scheme: &[u8], digits: &[u8]) -> bool {
+    let well_formed = !digits.is_empty()
+        && digits.len() <= 5
+        && digits.iter().all(u8::is_ascii_digit)
+        && (digits[0] != b'0' || digits.len() == 1);
+    well_formed
+        && digits
+            .iter()
+            .fold(0u32, |n, d| n * 10 + u32::from(d - b'0'))
+            <= 65535
+        && default_port(scheme) != Some(digits)
+}
+
+/// Splits a value shaped like `scheme://host[:port]` without validating
+/// it, for the matcher's fast path: a part is trusted only once it has
+/// compared equal to a compiled (canonical) entry or passed its own check.
+/// `None` for IPv6 hosts and values without `://`.
+#[inline]
+pub(crate) fn split_unchecked(text: &[u8]) -> Option<TupleOrigin<'_>> {
+    let scheme_end = text.iter().position(|b| *b == b':')?;
+    if text.get(scheme_end + 1..scheme_end + 3) != Some(b"//") || scheme_end == 0 {
+        return None;
+    }
+    let host_start = scheme_end + 3;
+    if text.get(host_start) == Some(&b'[') {
+        return None;
+    }
+    let host_end = text[host_start..]
+        .iter()
+        .rposition(|b| *b == b':')
+        .map_or(text.len(), |colon| host_start + colon);
+    Some(TupleOrigin {
+        text,
+        scheme_end,
+        host_start,
+        host_end,
+        ipv6: false,
+    })
 }
 
 /// True for a DNS label made of letters, digits and inner hyphens, 1–63 bytes:

@@ -35,6 +35,10 @@ pub struct RawTable<'a> {
     pub entries: &'a [u8],
     /// The keys' bytes, concatenated.
     pub text: &'a [u8],
+    /// For wildcard tables: bit `k` is set when some base has `k` labels
+    /// (`k` ≥ 63 share bit 63), so a probe skips boundaries no key can
+    /// match. Zero for other tables.
+    pub depths: u64,
 }
 
 impl<'a> RawTable<'a> {
@@ -46,6 +50,7 @@ impl<'a> RawTable<'a> {
         pilots: &[],
         entries: &[],
         text: &[],
+        depths: 0,
     };
 
     /// True when the table holds no key.
@@ -96,7 +101,8 @@ impl<'a> RawTable<'a> {
                 }
             });
         }
-        self.probe(hash_bytes(self.seed, key)) == Some(key)
+        self.probe(hash_bytes(self.seed, key))
+            .is_some_and(|stored| eq_bytes(stored, key))
     }
 
     /// Every key's text, in slot order.
@@ -120,6 +126,33 @@ fn slot_of(h: u64, pilot: u16, slots: u32) -> usize {
     )
 }
 
+/// Byte equality without a call to `memcmp`: origins are short, and the
+/// stored hash already matched, so the bytes almost always agree.
+#[inline(always)]
+pub(crate) fn eq_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let len = a.len();
+    if len < 8 {
+        return a == b;
+    }
+    let word = |s: &[u8], at: usize| {
+        let mut buf = [0u8; 8];
+        buf.copy_from_slice(&s[at..at + 8]);
+        u64::from_ne_bytes(buf)
+    };
+    let mut i = 0;
+    while i + 8 <= len {
+        if word(a, i) != word(b, i) {
+            return false;
+        }
+        i += 8;
+    }
+    // The last, overlapping word covers the tail.
+    word(a, len - 8) == word(b, len - 8)
+}
+
 /// An owned table, built from a list of keys.
 #[doc(hidden)]
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -136,6 +169,8 @@ pub struct OwnedTable {
     pub entries: Vec<u8>,
     /// See [`RawTable::text`].
     pub text: Vec<u8>,
+    /// See [`RawTable::depths`].
+    pub depths: u64,
 }
 
 /// Why a table could not be built.
@@ -171,6 +206,7 @@ impl OwnedTable {
             pilots: &self.pilots,
             entries: &self.entries,
             text: &self.text,
+            depths: self.depths,
         }
     }
 
@@ -283,6 +319,7 @@ fn try_build(keys: &[&[u8]], seed: u64, hash: &impl Fn(u64, &[u8]) -> u64) -> Op
         pilots: pilots.iter().flat_map(|p| p.to_le_bytes()).collect(),
         entries,
         text,
+        depths: 0,
     })
 }
 
