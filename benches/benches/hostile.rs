@@ -1,0 +1,75 @@
+//! The cost of hostile inputs: Origin and Access-Control-Request-Headers
+//! values from 1 KiB to 1 MiB, as throughput (time per byte). The evaluator
+//! checks sizes before parsing, so the time stays constant as the input
+//! grows: well under linear.
+//!
+//! Run: `cargo bench -p cors-benches --bench hostile`
+
+use std::hint::black_box;
+
+use cors_benches as p;
+use cors_runtime::{DecisionKind, SimpleRequest};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+
+const SIZES: [usize; 6] = [1 << 10, 1 << 12, 1 << 14, 1 << 16, 1 << 18, 1 << 20];
+
+fn bench(c: &mut Criterion) {
+    let (policy, _) = p::exact(10_000);
+    let allowed = p::exact_origin(9_999);
+    let mut group = c.benchmark_group("hostile");
+    for size in SIZES {
+        group.throughput(Throughput::Bytes(size as u64));
+        // A long host made of valid labels.
+        let origin = format!("https://{}.com", "a".repeat(size - 12));
+        let headers = [("origin", origin.as_bytes())];
+        let request = SimpleRequest::new(b"GET", &headers);
+        assert_eq!(policy.evaluate(&request).kind(), DecisionKind::Rejected);
+        group.bench_with_input(BenchmarkId::new("origin", size), &origin, |b, o| {
+            b.iter(|| {
+                let headers = [("origin", o.as_bytes())];
+                policy
+                    .evaluate(black_box(&SimpleRequest::new(b"GET", &headers)))
+                    .kind()
+            })
+        });
+        // 100,000-comma style lists: "x-a," repeated.
+        let acrh = "x-a,".repeat(size / 4);
+        let headers = [
+            ("origin", allowed.as_bytes()),
+            ("access-control-request-method", b"PUT"),
+            ("access-control-request-headers", acrh.as_bytes()),
+        ];
+        let request = SimpleRequest::new(b"OPTIONS", &headers);
+        assert_eq!(policy.evaluate(&request).kind(), DecisionKind::Rejected);
+        group.bench_with_input(BenchmarkId::new("request_headers", size), &acrh, |b, h| {
+            b.iter(|| {
+                let headers = [
+                    ("origin", allowed.as_bytes()),
+                    ("access-control-request-method", &b"PUT"[..]),
+                    ("access-control-request-headers", h.as_bytes()),
+                ];
+                policy
+                    .evaluate(black_box(&SimpleRequest::new(b"OPTIONS", &headers)))
+                    .kind()
+            })
+        });
+        // Empty entries only: ",,,,".
+        let commas = ",".repeat(size);
+        group.bench_with_input(BenchmarkId::new("empty_entries", size), &commas, |b, h| {
+            b.iter(|| {
+                let headers = [
+                    ("origin", allowed.as_bytes()),
+                    ("access-control-request-method", &b"PUT"[..]),
+                    ("access-control-request-headers", h.as_bytes()),
+                ];
+                policy
+                    .evaluate(black_box(&SimpleRequest::new(b"OPTIONS", &headers)))
+                    .kind()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

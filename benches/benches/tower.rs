@@ -1,0 +1,186 @@
+//! A whole request through the tower adapter and through tower-http's
+//! `CorsLayer` configured with the same origins, around the same trivial
+//! inner service, on identical requests; and the bare inner service, to
+//! subtract. Futures are polled once with a no-op waker (every one of them
+//! is ready at once), so no executor cost is measured.
+//!
+//! Run: `cargo bench -p cors-benches --bench tower`
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::hint::black_box;
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+use cors_benches as p;
+use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
+use http::{HeaderValue, Method, Request, Response, header};
+use tower::{Layer, Service, ServiceExt, service_fn};
+use tower_http::cors::{AllowOrigin, CorsLayer as TowerHttpCors};
+
+fn ready<F: Future>(future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    match future
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
+        Poll::Ready(output) => output,
+        Poll::Pending => panic!("the benchmarked services are always ready"),
+    }
+}
+
+fn inner() -> impl Service<Request<()>, Response = Response<String>, Error = Infallible> + Clone {
+    service_fn(|_req: Request<()>| async { Ok::<_, Infallible>(Response::new(String::new())) })
+}
+
+fn preflight(origin: &str) -> Request<()> {
+    Request::builder()
+        .method(Method::OPTIONS)
+        .uri("/items/7")
+        .header(header::ORIGIN, origin)
+        .header(header::ACCESS_CONTROL_REQUEST_METHOD, "PUT")
+        .header(
+            header::ACCESS_CONTROL_REQUEST_HEADERS,
+            "content-type,x-request-id",
+        )
+        .body(())
+        .unwrap()
+}
+
+fn get(origin: &str) -> Request<()> {
+    Request::builder()
+        .uri("/items")
+        .header(header::ORIGIN, origin)
+        .body(())
+        .unwrap()
+}
+
+fn tower_http(allow: AllowOrigin) -> TowerHttpCors {
+    TowerHttpCors::new()
+        .allow_origin(allow)
+        .allow_methods([Method::GET, Method::PUT, Method::DELETE])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::HeaderName::from_static("x-request-id"),
+        ])
+        .allow_credentials(true)
+        .max_age(Duration::from_secs(600))
+}
+
+/// Measures one service on one kind of request.
+fn run<S, B>(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    id: BenchmarkId,
+    service: S,
+    make: &dyn Fn() -> Request<()>,
+    expect_status: u16,
+) where
+    S: Service<Request<()>, Response = Response<B>> + Clone,
+    S::Error: std::fmt::Debug,
+{
+    let mut service = service;
+    let response = ready(service.ready()).unwrap();
+    let status = ready(response.call(make())).unwrap().status().as_u16();
+    assert_eq!(status, expect_status);
+    group.bench_function(id, |b| {
+        b.iter_batched(
+            make,
+            |request| black_box(ready(service.call(request)).unwrap()),
+            BatchSize::SmallInput,
+        )
+    });
+}
+
+fn bench(c: &mut Criterion) {
+    let mut group = c.benchmark_group("tower");
+    for n in [1, 10, 100, 1_000, 10_000] {
+        let (policy, _) = p::exact(n);
+        let origin = p::exact_origin(n - 1);
+        let list: Vec<HeaderValue> = p::exact_origins(n)
+            .iter()
+            .map(|o| HeaderValue::from_str(o).unwrap())
+            .collect();
+        let ours = cors_runtime::adapters::tower::CorsLayer::new(policy).layer(inner());
+        let theirs = tower_http(AllowOrigin::list(list)).layer(inner());
+        let pre = || preflight(&origin);
+        let simple = || get(&origin);
+        run(
+            &mut group,
+            BenchmarkId::new("preflight/corsc", n),
+            ours.clone(),
+            &pre,
+            204,
+        );
+        run(
+            &mut group,
+            BenchmarkId::new("preflight/tower_http_list", n),
+            theirs.clone(),
+            &pre,
+            200,
+        );
+        run(
+            &mut group,
+            BenchmarkId::new("get/corsc", n),
+            ours,
+            &simple,
+            200,
+        );
+        run(
+            &mut group,
+            BenchmarkId::new("get/tower_http_list", n),
+            theirs,
+            &simple,
+            200,
+        );
+    }
+    // The bare inner service, to subtract.
+    let origin = p::exact_origin(0);
+    run(
+        &mut group,
+        BenchmarkId::new("preflight/bare", 0),
+        inner(),
+        &|| preflight(&origin),
+        200,
+    );
+    run(
+        &mut group,
+        BenchmarkId::new("get/bare", 0),
+        inner(),
+        &|| get(&origin),
+        200,
+    );
+    // Wildcards: ours vs an `ends_with` predicate over the same bases.
+    for w in p::WILDCARDS {
+        let (policy, _) = p::mixed(w);
+        let origin = p::wildcard_origin(w - 1, 1);
+        let bases: Vec<String> = (0..w)
+            .map(|i| format!(".tenant{i}.example{}.net", i % 97))
+            .collect();
+        let exact: Vec<String> = p::exact_origins(100);
+        let predicate = AllowOrigin::predicate(move |o: &HeaderValue, _| {
+            let o = o.to_str().unwrap_or("");
+            exact.iter().any(|e| e == o) || bases.iter().any(|b| o.ends_with(b.as_str()))
+        });
+        let ours = cors_runtime::adapters::tower::CorsLayer::new(policy).layer(inner());
+        let theirs = tower_http(predicate).layer(inner());
+        let pre = || preflight(&origin);
+        run(
+            &mut group,
+            BenchmarkId::new("wildcard_preflight/corsc", w),
+            ours,
+            &pre,
+            204,
+        );
+        run(
+            &mut group,
+            BenchmarkId::new("wildcard_preflight/tower_http_predicate", w),
+            theirs,
+            &pre,
+            200,
+        );
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
