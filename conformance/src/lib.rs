@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 mod delivered;
 pub mod frameworks;
+pub mod reference;
 
 pub use delivered::{CORS_HEADERS, Delivered, SERVED_BY};
 
@@ -52,6 +53,20 @@ impl CaseFile {
             profile: select.profile.clone(),
         };
         cors_policy::load_with(&source, &selection).unwrap_or_else(|r| panic!("{}: {r}", self.file))
+    }
+
+    /// The file's validated policy for `select` (what the reference
+    /// evaluator reads).
+    pub fn spec(&self, select: &Select) -> cors_policy::PolicySpec {
+        let source = cors_policy::Source::new(self.file.clone(), self.policy.clone());
+        let selection = cors_policy::Selection {
+            policy: select.policy.clone(),
+            profile: select.profile.clone(),
+        };
+        cors_policy::compile(&source, &selection)
+            .unwrap_or_else(|r| panic!("{}: {r}", self.file))
+            .spec()
+            .clone()
     }
 
     /// The file's policy for `select`, compiled statically by `build.rs`.
@@ -116,6 +131,25 @@ pub struct Observed {
     pub headers: Vec<[String; 2]>,
     /// The error body's `code`, if a body is sent.
     pub body_code: Option<String>,
+}
+
+/// A runtime decision in the corpus's terms.
+pub fn observe(decision: &cors_runtime::Decision<'_>) -> Observed {
+    Observed {
+        kind: decision.kind().as_str().to_string(),
+        status: decision.status(),
+        headers: decision
+            .headers()
+            .iter()
+            .map(|(n, v)| {
+                [
+                    n.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                ]
+            })
+            .collect(),
+        body_code: decision.error_body().map(|b| b.code().to_string()),
+    }
 }
 
 impl Case {

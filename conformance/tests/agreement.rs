@@ -2,7 +2,7 @@
 //! identical decisions — kind, status, every header, reason and body — on
 //! every corpus policy and on random and near-miss origins.
 
-use cors_conformance::{compiled, corpus};
+use cors_conformance::{compiled, corpus, observe};
 use cors_runtime::{Decision, Policy, PolicySource, SimpleRequest};
 use proptest::prelude::*;
 
@@ -22,18 +22,20 @@ fn fingerprint(d: &Decision<'_>) -> String {
     )
 }
 
+/// Static and run-time policies agree on everything, the reference
+/// evaluator on every observable part (kind, status, headers, body).
 fn agree(
     a: Policy<'_>,
     b: Policy<'_>,
+    spec: &cors_policy::PolicySpec,
     method: &str,
     headers: &[(String, Vec<u8>)],
 ) -> Result<(), TestCaseError> {
     let request = SimpleRequest::new(method.as_bytes(), headers);
-    let (x, y) = (
-        fingerprint(&a.evaluate(&request)),
-        fingerprint(&b.evaluate(&request)),
-    );
-    prop_assert_eq!(x, y, "{} {:?}", method, headers);
+    let (x, y) = (a.evaluate(&request), b.evaluate(&request));
+    prop_assert_eq!(fingerprint(&x), fingerprint(&y), "{} {:?}", method, headers);
+    let expected = cors_conformance::reference::evaluate(spec, method.as_bytes(), headers);
+    prop_assert_eq!(observe(&x), expected, "{} {:?}", method, headers);
     Ok(())
 }
 
@@ -109,9 +111,13 @@ proptest! {
 
     #[test]
     fn big_policy_static_equals_runtime((method, headers) in request()) {
-        static RUNTIME: std::sync::OnceLock<cors_runtime::OwnedPolicy> = std::sync::OnceLock::new();
-        let runtime = RUNTIME.get_or_init(|| cors_policy::load(compiled::BIG_TOML).unwrap());
-        agree(compiled::BIG, runtime.policy(), &method, &headers)?;
+        static RUNTIME: std::sync::OnceLock<(cors_runtime::OwnedPolicy, cors_policy::PolicySpec)> = std::sync::OnceLock::new();
+        let (runtime, spec) = RUNTIME.get_or_init(|| {
+            let source = cors_policy::Source::new("big.toml", compiled::BIG_TOML);
+            let c = cors_policy::compile(&source, &cors_policy::Selection::default()).unwrap();
+            (c.to_owned_policy(), c.spec().clone())
+        });
+        agree(compiled::BIG, runtime.policy(), spec, &method, &headers)?;
     }
 }
 
@@ -120,7 +126,8 @@ proptest! {
 
     #[test]
     fn corpus_policies_static_equal_runtime((method, headers) in request()) {
-        static POLICIES: std::sync::OnceLock<Vec<(Policy<'static>, cors_runtime::OwnedPolicy)>> = std::sync::OnceLock::new();
+        type Compiled = (Policy<'static>, cors_runtime::OwnedPolicy, cors_policy::PolicySpec);
+        static POLICIES: std::sync::OnceLock<Vec<Compiled>> = std::sync::OnceLock::new();
         let policies = POLICIES.get_or_init(|| {
             let mut out = Vec::new();
             for file in corpus() {
@@ -129,13 +136,17 @@ proptest! {
                     if !seen.insert(case.select.clone()) {
                         continue;
                     }
-                    out.push((file.static_policy(&case.select), file.runtime_policy(&case.select)));
+                    out.push((
+                        file.static_policy(&case.select),
+                        file.runtime_policy(&case.select),
+                        file.spec(&case.select),
+                    ));
                 }
             }
             out
         });
-        for (stat, runtime) in policies {
-            agree(*stat, runtime.policy(), &method, &headers)?;
+        for (stat, runtime, spec) in policies {
+            agree(*stat, runtime.policy(), spec, &method, &headers)?;
         }
     }
 }

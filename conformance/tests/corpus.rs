@@ -1,27 +1,11 @@
 //! Runs the `testdata/` corpus against the static policy, the run-time-built
 //! policy and the `http` adapter. (`cors check` runs it in cors-cli's tests.)
 
-use cors_conformance::{Case, CaseFile, Delivered, Observed, SERVED_BY, compiled, run_corpus};
+use cors_conformance::{
+    Case, CaseFile, Delivered, Observed, SERVED_BY, compiled, observe, run_corpus,
+};
 use cors_runtime::adapters::http::{HeaderMapSink, HttpCors, Outcome};
-use cors_runtime::{Decision, Policy, PolicySource, SimpleRequest};
-
-fn observe(decision: &Decision<'_>) -> Observed {
-    Observed {
-        kind: decision.kind().as_str().to_string(),
-        status: decision.status(),
-        headers: decision
-            .headers()
-            .iter()
-            .map(|(n, v)| {
-                [
-                    n.as_str().to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                ]
-            })
-            .collect(),
-        body_code: decision.error_body().map(|b| b.code().to_string()),
-    }
-}
+use cors_runtime::{Policy, PolicySource, SimpleRequest};
 
 fn evaluate(policy: Policy<'_>, case: &Case) -> Observed {
     let headers = case.header_pairs();
@@ -37,6 +21,18 @@ fn run_all(name: &str, mut run: impl FnMut(&CaseFile, &Case) -> Observed) {
 fn static_policies_pass_the_corpus() {
     run_all("static", |file, case| {
         evaluate(file.static_policy(&case.select), case)
+    });
+}
+
+#[test]
+fn reference_evaluator_passes_the_corpus() {
+    run_all("reference", |file, case| {
+        let headers = case.header_pairs();
+        cors_conformance::reference::evaluate(
+            &file.spec(&case.select),
+            case.method.as_bytes(),
+            &headers,
+        )
     });
 }
 
