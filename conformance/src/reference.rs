@@ -82,6 +82,8 @@ fn parse_origin(bytes: &[u8]) -> Option<Origin> {
             None => (rest, None),
         };
         if host.is_empty()
+            || host.trim_end_matches('.').len() > 253
+            || host.len() > 254
             || !host
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-._".contains(c))

@@ -17,7 +17,9 @@
 //! accepts `_`, `%`, backticks or other characters a URL parser tolerates.
 
 use crate::hash::{chain_label, chain_start, hash_bytes};
-use crate::origin::{MAX_ORIGIN_LEN, TupleOrigin, is_ldh_label, is_valid_port, split_unchecked};
+use crate::origin::{
+    MAX_HOST_LEN, MAX_ORIGIN_LEN, TupleOrigin, is_ldh_label, is_valid_port, split_unchecked,
+};
 use crate::table::RawTable;
 
 /// Every compiled origin pattern of one policy.
@@ -117,6 +119,9 @@ impl<'a> RawOrigins<'a> {
             return None;
         }
         let o = split_unchecked(value)?;
+        if o.host().len() > MAX_HOST_LEN {
+            return None;
+        }
         let port_ok = || o.host_end == value.len() || is_valid_port(o.scheme(), o.port());
         if !self.exact_any_port.is_empty()
             && self.exact_any_port.contains(o.without_port())

@@ -185,7 +185,9 @@ pub fn parse(text: &[u8]) -> Result<RequestOrigin<'_>, OriginError> {
             }
             i += 1;
         }
-        if i == start {
+        // DNS names are at most 253 bytes (254 with a trailing dot); no page
+        // is served from a longer host.
+        if i == start || i - start > MAX_HOST_LEN + usize::from(text[i - 1] == b'.') {
             return Err(OriginError::BadHost);
         }
     }
@@ -222,6 +224,9 @@ pub fn parse(text: &[u8]) -> Result<RequestOrigin<'_>, OriginError> {
         ipv6,
     }))
 }
+
+/// The longest DNS name, in bytes.
+pub(crate) const MAX_HOST_LEN: usize = 253;
 
 /// True for port digits a browser sends: 1–5 digits without a leading zero,
 /// at most 65535, and not the scheme's default port.
