@@ -50,7 +50,7 @@ use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
 
-use super::http::{HeaderMapSink, HttpCors, Outcome};
+use super::http::{HandleRequest, HeaderMapSink, HttpCors, Outcome};
 use crate::apply::PreparedHeaders;
 use crate::policy::PolicySource;
 
@@ -59,11 +59,11 @@ use crate::policy::PolicySource;
 ///
 /// Cloning is cheap: the prepared policy is shared.
 #[derive(Debug)]
-pub struct CorsLayer<P> {
-    cors: Arc<HttpCors<P>>,
+pub struct CorsLayer<C> {
+    cors: Arc<C>,
 }
 
-impl<P> Clone for CorsLayer<P> {
+impl<C> Clone for CorsLayer<C> {
     fn clone(&self) -> Self {
         CorsLayer {
             cors: Arc::clone(&self.cors),
@@ -71,7 +71,7 @@ impl<P> Clone for CorsLayer<P> {
     }
 }
 
-impl<P: PolicySource> CorsLayer<P> {
+impl<P: PolicySource> CorsLayer<HttpCors<P>> {
     /// A layer applying `policy`: a `Policy<'static>` from `cors_policy!`,
     /// or an `OwnedPolicy` from `cors_policy::load`.
     pub fn new(policy: P) -> Self {
@@ -81,10 +81,20 @@ impl<P: PolicySource> CorsLayer<P> {
     }
 }
 
-impl<S, P> Layer<S> for CorsLayer<P> {
-    type Service = Cors<S, P>;
+#[cfg(feature = "reload")]
+impl CorsLayer<super::http::ReloadableHttpCors> {
+    /// A layer whose policy can be replaced at run time through `cors`
+    /// (keep a clone of the `Arc` to call
+    /// [`store`](super::http::ReloadableHttpCors::store)).
+    pub fn reloadable(cors: Arc<super::http::ReloadableHttpCors>) -> Self {
+        CorsLayer { cors }
+    }
+}
 
-    fn layer(&self, inner: S) -> Cors<S, P> {
+impl<S, C> Layer<S> for CorsLayer<C> {
+    type Service = Cors<S, C>;
+
+    fn layer(&self, inner: S) -> Cors<S, C> {
         Cors {
             inner,
             cors: Arc::clone(&self.cors),
@@ -94,12 +104,12 @@ impl<S, P> Layer<S> for CorsLayer<P> {
 
 /// The service [`CorsLayer`] wraps around an inner service.
 #[derive(Debug)]
-pub struct Cors<S, P> {
+pub struct Cors<S, C> {
     inner: S,
-    cors: Arc<HttpCors<P>>,
+    cors: Arc<C>,
 }
 
-impl<S: Clone, P> Clone for Cors<S, P> {
+impl<S: Clone, C> Clone for Cors<S, C> {
     fn clone(&self) -> Self {
         Cors {
             inner: self.inner.clone(),
@@ -108,17 +118,17 @@ impl<S: Clone, P> Clone for Cors<S, P> {
     }
 }
 
-impl<S, P> Cors<S, P> {
+impl<S, C> Cors<S, C> {
     /// The inner service.
     pub fn get_ref(&self) -> &S {
         &self.inner
     }
 }
 
-impl<S, P, ReqBody, ResBody> Service<Request<ReqBody>> for Cors<S, P>
+impl<S, C, ReqBody, ResBody> Service<Request<ReqBody>> for Cors<S, C>
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>>,
-    P: PolicySource,
+    C: HandleRequest,
 {
     type Response = Response<CorsBody<ResBody>>;
     type Error = S::Error;
@@ -129,7 +139,7 @@ where
     }
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
-        match self.cors.handle(&request) {
+        match self.cors.handle_request(&request) {
             Outcome::Respond(early) => ResponseFuture {
                 state: State::Early {
                     response: Some(early.map(|body| (!body.is_empty()).then(|| Bytes::from(body)))),
