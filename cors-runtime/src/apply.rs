@@ -64,6 +64,22 @@ impl<V: Clone> PreparedHeaders<V> {
         }
     }
 
+    /// [`PreparedHeaders::apply`], moving the values instead of cloning
+    /// them (a clone of a shared header value is an atomic increment, and
+    /// a decision has up to seven).
+    pub fn apply_owned<S: ResponseHeaderSink<Value = V> + ?Sized>(self, sink: &mut S) {
+        for (name, value) in self.items.into_iter().flatten() {
+            sink.insert(name, value);
+        }
+        if let Some((value, text)) = self.vary {
+            match vary::merge(|| sink.vary(), text) {
+                VaryMerge::Unchanged => {}
+                VaryMerge::Insert(_) => sink.insert(ResponseHeader::Vary, value),
+                VaryMerge::Replace(merged) => sink.replace_vary(&merged),
+            }
+        }
+    }
+
     /// True when there is nothing to write.
     pub fn is_empty(&self) -> bool {
         self.vary.is_none() && self.items.iter().all(Option::is_none)
@@ -109,6 +125,17 @@ pub struct FixedValues<V> {
 impl<V: Clone> FixedValues<V> {
     /// Converts every fixed value of `policy` with `convert`.
     pub fn new(policy: crate::Policy<'_>, mut convert: impl FnMut(&str) -> V) -> Self {
+        FixedValues {
+            values: FixedValue::ALL.map(|v| convert(policy.fixed_value(v))),
+        }
+    }
+
+    /// Converts every fixed value of a static policy, lending `convert`
+    /// `'static` text.
+    pub fn new_static(
+        policy: crate::Policy<'static>,
+        mut convert: impl FnMut(&'static str) -> V,
+    ) -> Self {
         FixedValues {
             values: FixedValue::ALL.map(|v| convert(policy.fixed_value(v))),
         }

@@ -175,11 +175,23 @@ impl<'a> Policy<'a> {
 pub trait PolicySource {
     /// The policy to evaluate the next request with.
     fn policy(&self) -> Policy<'_>;
+
+    /// The same policy, when it lives for the whole program (a `static`
+    /// from `cors_policy!`): adapters then make header values that point at
+    /// it instead of sharing a heap copy, so applying them costs no
+    /// reference counting.
+    fn static_policy(&self) -> Option<Policy<'static>> {
+        None
+    }
 }
 
-impl PolicySource for Policy<'_> {
+impl PolicySource for Policy<'static> {
     fn policy(&self) -> Policy<'_> {
         *self
+    }
+
+    fn static_policy(&self) -> Option<Policy<'static>> {
+        Some(*self)
     }
 }
 
@@ -187,17 +199,29 @@ impl<T: PolicySource + ?Sized> PolicySource for &T {
     fn policy(&self) -> Policy<'_> {
         (**self).policy()
     }
+
+    fn static_policy(&self) -> Option<Policy<'static>> {
+        (**self).static_policy()
+    }
 }
 
 impl<T: PolicySource + ?Sized> PolicySource for std::sync::Arc<T> {
     fn policy(&self) -> Policy<'_> {
         (**self).policy()
     }
+
+    fn static_policy(&self) -> Option<Policy<'static>> {
+        (**self).static_policy()
+    }
 }
 
 impl<T: PolicySource + ?Sized> PolicySource for Box<T> {
     fn policy(&self) -> Policy<'_> {
         (**self).policy()
+    }
+
+    fn static_policy(&self) -> Option<Policy<'static>> {
+        (**self).static_policy()
     }
 }
 

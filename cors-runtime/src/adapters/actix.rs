@@ -155,9 +155,16 @@ impl<P: PolicySource> Cors<P> {
     pub fn new(policy: P) -> Self {
         // Fixed values were validated as header values when the policy was
         // compiled, so the fallback is never used.
-        let fixed = FixedValues::new(policy.policy(), |text| {
-            ActixValue::from_str(text).unwrap_or(ActixValue::from_static(""))
-        });
+        // A static policy's values are borrowed: cloning them is free.
+        let fixed = match policy.static_policy() {
+            Some(p) => FixedValues::new_static(p, |text| match ActixValue::from_str(text) {
+                Ok(_) => ActixValue::from_static(text),
+                Err(_) => ActixValue::from_static(""),
+            }),
+            None => FixedValues::new(policy.policy(), |text| {
+                ActixValue::from_str(text).unwrap_or(ActixValue::from_static(""))
+            }),
+        };
         Cors {
             prepared: Arc::new(Prepared {
                 source: policy,
@@ -225,7 +232,7 @@ where
                     .unwrap_or_default();
                 let status = StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN);
                 let mut response = HttpResponse::with_body(status, body).map_into_boxed_body();
-                headers.apply(&mut ActixHeaderSink(response.headers_mut()));
+                headers.apply_owned(&mut ActixHeaderSink(response.headers_mut()));
                 State::Early {
                     response: Some(request.into_response(response).map_into_right_body()),
                 }
@@ -282,7 +289,7 @@ where
                 let headers = headers.take().expect("CorsFuture polled after completion");
                 Poll::Ready(match result {
                     Ok(mut response) => {
-                        headers.apply(&mut ActixHeaderSink(response.headers_mut()));
+                        headers.apply_owned(&mut ActixHeaderSink(response.headers_mut()));
                         Ok(response.map_into_left_body())
                     }
                     Err(mut error) => {

@@ -136,10 +136,17 @@ impl<P: PolicySource> HttpCors<P> {
     /// Prepares `source` for use with `http` types.
     pub fn new(source: P) -> Self {
         // Fixed values were validated as header values when the policy was
-        // compiled, so the fallback is never used.
-        let fixed = FixedValues::new(source.policy(), |text| {
-            HttpValue::from_str(text).unwrap_or(HttpValue::from_static(""))
-        });
+        // compiled, so the fallbacks are never used. A static policy's
+        // values are borrowed: cloning them is free.
+        let fixed = match source.static_policy() {
+            Some(policy) => FixedValues::new_static(policy, |text| {
+                HttpValue::from_maybe_shared(bytes::Bytes::from_static(text.as_bytes()))
+                    .unwrap_or(HttpValue::from_static(""))
+            }),
+            None => FixedValues::new(source.policy(), |text| {
+                HttpValue::from_str(text).unwrap_or(HttpValue::from_static(""))
+            }),
+        };
         HttpCors { source, fixed }
     }
 
@@ -179,7 +186,10 @@ impl<P: PolicySource> HttpCors<P> {
                 let mut response = Response::new(body);
                 *response.status_mut() =
                     StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN);
-                prepared.apply(&mut HeaderMapSink(response.headers_mut()));
+                // Room for every header a decision has, in one allocation
+                // of each of the map's two buffers.
+                *response.headers_mut() = HeaderMap::with_capacity(8);
+                prepared.apply_owned(&mut HeaderMapSink(response.headers_mut()));
                 Outcome::Respond(response)
             }
         }

@@ -198,7 +198,11 @@ impl Cors {
             b if b.starts_with('/') => b.to_string(),
             b => format!("/{b}"),
         };
-        let fixed = FixedValues::new(policy.policy(), |text| Cow::Owned(text.to_owned()));
+        // A static policy's values are borrowed: no copy per response.
+        let fixed = match policy.static_policy() {
+            Some(p) => FixedValues::new_static(p, Cow::Borrowed),
+            None => FixedValues::new(policy.policy(), |text| Cow::Owned(text.to_owned())),
+        };
         let mut scopes: Vec<Scope> = Arc::try_unwrap(self.scopes).unwrap_or_else(|shared| {
             shared
                 .iter()

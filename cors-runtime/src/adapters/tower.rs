@@ -43,7 +43,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, ready};
 
-use ::http::{HeaderMap, HeaderValue, Request, Response};
+use ::http::{HeaderValue, Request, Response};
 use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};
 use pin_project_lite::pin_project;
@@ -148,7 +148,7 @@ where
             Outcome::Forward(headers) => ResponseFuture {
                 state: State::Inner {
                     future: self.inner.call(request),
-                    headers,
+                    headers: Some(headers),
                 },
             },
         }
@@ -170,7 +170,7 @@ pin_project! {
     #[derive(Debug)]
     enum State<F> {
         Early { response: Option<Response<Option<Bytes>>> },
-        Inner { #[pin] future: F, headers: PreparedHeaders<HeaderValue> },
+        Inner { #[pin] future: F, headers: Option<PreparedHeaders<HeaderValue>> },
     }
 }
 
@@ -190,15 +190,13 @@ where
             }
             StateProj::Inner { future, headers } => {
                 let mut response = ready!(future.poll(cx))?;
-                add_headers(headers, response.headers_mut());
+                if let Some(headers) = headers.take() {
+                    headers.apply_owned(&mut HeaderMapSink(response.headers_mut()));
+                }
                 Poll::Ready(Ok(response.map(CorsBody::inner)))
             }
         }
     }
-}
-
-fn add_headers(headers: &PreparedHeaders<HeaderValue>, map: &mut HeaderMap) {
-    headers.apply(&mut HeaderMapSink(map));
 }
 
 pin_project! {

@@ -8,7 +8,7 @@
 //! # actix_web::rt::System::new().block_on(async {
 //! let store = web::Data::new(example_support::Store::default());
 //! let app = test::init_service(
-//!     App::new().configure(example_actix::configure(example_support::Profile::Production, store)),
+//!     App::new().configure(example_actix::configure(Some(example_support::Profile::Production), store)),
 //! )
 //! .await;
 //! let request = test::TestRequest::get()
@@ -26,6 +26,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::Condition;
 use actix_web::{HttpRequest, HttpResponse, web};
 use cors_runtime::Policy;
 use cors_runtime::adapters::actix::Cors;
@@ -41,18 +42,23 @@ static API_DEV: Policy<'static> = cors_macros::cors_policy!(
 static PUBLIC: Policy<'static> =
     cors_macros::cors_policy!(file = "../policies/api.toml", policy = "public");
 
-/// Every route, with its policy: pass it to `App::configure`.
-pub fn configure(profile: Profile, store: web::Data<Store>) -> impl Fn(&mut web::ServiceConfig) {
+/// Every route, with its policy (`None`: without CORS, the load tests'
+/// baseline): pass it to `App::configure`.
+pub fn configure(
+    profile: Option<Profile>,
+    store: web::Data<Store>,
+) -> impl Fn(&mut web::ServiceConfig) {
     let api_policy = match profile {
-        Profile::Production => API,
-        Profile::Dev => API_DEV,
+        Some(Profile::Dev) => API_DEV,
+        _ => API,
     };
+    let enabled = profile.is_some();
     move |config| {
         config
             .app_data(store.clone())
             .service(
                 web::scope("/api")
-                    .wrap(Cors::new(api_policy))
+                    .wrap(Condition::new(enabled, Cors::new(api_policy)))
                     .route("/items", web::get().to(list_items))
                     .route("/items/{id}", web::put().to(put_item))
                     .route("/items/{id}", web::delete().to(delete_item))
@@ -62,7 +68,7 @@ pub fn configure(profile: Profile, store: web::Data<Store>) -> impl Fn(&mut web:
             )
             .service(
                 web::scope("/public")
-                    .wrap(Cors::new(PUBLIC))
+                    .wrap(Condition::new(enabled, Cors::new(PUBLIC)))
                     .route("/stats", web::get().to(stats)),
             );
     }
@@ -144,7 +150,7 @@ async fn stats(store: web::Data<Store>) -> HttpResponse {
 /// threads. Await it to serve; its handle stops it.
 pub fn server(
     listener: std::net::TcpListener,
-    profile: Profile,
+    profile: Option<Profile>,
     workers: usize,
 ) -> std::io::Result<actix_web::dev::Server> {
     let store = web::Data::new(Store::default());

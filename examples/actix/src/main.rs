@@ -8,5 +8,5 @@ async fn main() -> std::io::Result<()> {
     let listener = std::net::TcpListener::bind(("127.0.0.1", options.port))?;
     println!("{}", options.banner("actix"));
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    example_actix::server(listener, options.profile, workers)?.await
+    example_actix::server(listener, options.cors(), workers)?.await
 }

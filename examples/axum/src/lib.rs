@@ -41,10 +41,15 @@ static PUBLIC: Policy<'static> =
 
 /// The service: every route, with its policy.
 pub fn app(profile: Profile, store: Arc<Store>) -> Router {
-    let api_policy = match profile {
-        Profile::Production => API,
-        Profile::Dev => API_DEV,
-    };
+    build(Some(profile), store)
+}
+
+/// The same routes without any CORS layer (the load tests' baseline).
+pub fn app_without_cors(store: Arc<Store>) -> Router {
+    build(None, store)
+}
+
+fn build(profile: Option<Profile>, store: Arc<Store>) -> Router {
     let api = Router::new()
         .route("/items", get(list_items))
         .route("/items/{id}", put(put_item).delete(delete_item))
@@ -52,11 +57,21 @@ pub fn app(profile: Profile, store: Arc<Store>) -> Router {
         .route("/session", post(start_session))
         .route("/whoami", get(whoami))
         // 404s under /api come from inside the layer, so they carry CORS headers.
-        .fallback(|| async { StatusCode::NOT_FOUND })
-        .layer(CorsLayer::new(api_policy));
-    let public = Router::new()
-        .route("/stats", get(stats))
-        .layer(CorsLayer::new(PUBLIC));
+        .fallback(|| async { StatusCode::NOT_FOUND });
+    let public = Router::new().route("/stats", get(stats));
+    let (api, public) = match profile {
+        Some(profile) => {
+            let api_policy = match profile {
+                Profile::Production => API,
+                Profile::Dev => API_DEV,
+            };
+            (
+                api.layer(CorsLayer::new(api_policy)),
+                public.layer(CorsLayer::new(PUBLIC)),
+            )
+        }
+        None => (api, public),
+    };
     Router::new()
         .nest("/api", api)
         .nest("/public", public)
@@ -126,9 +141,13 @@ async fn stats(State(store): State<Arc<Store>>) -> Response {
     response
 }
 
-/// Serves the app on `listener` until the process is interrupted.
-pub async fn serve(listener: tokio::net::TcpListener, profile: Profile) -> std::io::Result<()> {
-    axum::serve(listener, app(profile, Arc::default()))
+/// Serves the app on `listener` until the process is interrupted; `None`
+/// serves it without CORS.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    profile: Option<Profile>,
+) -> std::io::Result<()> {
+    axum::serve(listener, build(profile, Arc::default()))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -240,7 +240,7 @@ async fn scenario(framework: &str, service_port: u16) -> Result<(), Error> {
 async fn axum_example_in_chromium() -> Result<(), Error> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let port = listener.local_addr()?.port();
-    let server = tokio::spawn(example_axum::serve(listener, Profile::Dev));
+    let server = tokio::spawn(example_axum::serve(listener, Some(Profile::Dev)));
     let result = scenario("axum", port).await;
     server.abort();
     result
@@ -254,7 +254,7 @@ async fn actix_example_in_chromium() -> Result<(), Error> {
     // actix runs on its own single-threaded runtime.
     let thread = std::thread::spawn(move || {
         actix_web::rt::System::new().block_on(async move {
-            let server = example_actix::server(listener, Profile::Dev, 1)?;
+            let server = example_actix::server(listener, Some(Profile::Dev), 1)?;
             let _ = handle_tx.send(server.handle());
             server.await
         })
@@ -269,7 +269,7 @@ async fn actix_example_in_chromium() -> Result<(), Error> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rocket_example_in_chromium() -> Result<(), Error> {
     let port = free_port()?;
-    let rocket = example_rocket::rocket(Profile::Dev, example_rocket::config(port))
+    let rocket = example_rocket::rocket(Some(Profile::Dev), example_rocket::config(port))
         .ignite()
         .await?;
     let shutdown = rocket.shutdown();

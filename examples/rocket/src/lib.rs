@@ -6,7 +6,7 @@
 //! ```
 //! use rocket::local::blocking::Client;
 //! use rocket::http::Header;
-//! let rocket = example_rocket::rocket(example_support::Profile::Production, example_rocket::config(0));
+//! let rocket = example_rocket::rocket(Some(example_support::Profile::Production), example_rocket::config(0));
 //! let client = Client::untracked(rocket).unwrap();
 //! let response = client
 //!     .get("/api/items")
@@ -148,19 +148,21 @@ pub fn config(port: u16) -> Config {
 }
 
 /// The service: every route, and one fairing giving `/api` and `/public`
-/// their own policies.
-pub fn rocket(profile: Profile, config: Config) -> Rocket<Build> {
-    let api_policy = match profile {
-        Profile::Production => API,
-        Profile::Dev => API_DEV,
-    };
-    rocket::custom(config)
-        .manage(Store::default())
-        .attach(
+/// their own policies (`None`: without CORS, the load tests' baseline).
+pub fn rocket(profile: Option<Profile>, config: Config) -> Rocket<Build> {
+    let mut rocket = rocket::custom(config).manage(Store::default());
+    if let Some(profile) = profile {
+        let api_policy = match profile {
+            Profile::Production => API,
+            Profile::Dev => API_DEV,
+        };
+        rocket = rocket.attach(
             Cors::scoped()
                 .mount("/api", api_policy)
                 .mount("/public", PUBLIC),
-        )
+        );
+    }
+    rocket
         .mount(
             "/api",
             routes![

@@ -6,7 +6,7 @@ use example_support::Options;
 async fn main() -> Result<(), Box<rocket::Error>> {
     let options = Options::parse_or_exit();
     println!("{}", options.banner("rocket"));
-    example_rocket::rocket(options.profile, example_rocket::config(options.port))
+    example_rocket::rocket(options.cors(), example_rocket::config(options.port))
         .launch()
         .await
         .map_err(Box::new)?;

@@ -36,6 +36,10 @@ pub struct Options {
     /// Policy profile.
     #[arg(long, env = "CORS_PROFILE", value_enum, default_value_t = Profile::Production)]
     pub profile: Profile,
+    /// Serve without any CORS layer: the baseline the load tests measure
+    /// the layer's cost against.
+    #[arg(long)]
+    pub without_cors: bool,
 }
 
 impl Options {
@@ -54,12 +58,23 @@ impl Options {
         Options::try_parse_from(args)
     }
 
+    /// The policy profile to serve with, or `None` without CORS.
+    pub fn cors(&self) -> Option<Profile> {
+        (!self.without_cors).then_some(self.profile)
+    }
+
     /// The line a service prints when it is ready.
     pub fn banner(&self, framework: &str) -> String {
-        format!(
-            "example-{framework} listening on http://127.0.0.1:{} (policy profile: {:?})",
-            self.port, self.profile
-        )
+        match self.cors() {
+            Some(profile) => format!(
+                "example-{framework} listening on http://127.0.0.1:{} (policy profile: {profile:?})",
+                self.port
+            ),
+            None => format!(
+                "example-{framework} listening on http://127.0.0.1:{} WITHOUT CORS (baseline)",
+                self.port
+            ),
+        }
     }
 }
 
