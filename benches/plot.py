@@ -9,6 +9,7 @@ inner service subtracted. Log-log axes. Standard library only.
 Run after `cargo bench -p cors-benches --bench matching --bench tower`:
     python3 benches/plot.py
 """
+import html
 import json
 import math
 import os
@@ -50,7 +51,7 @@ right = [
      [(n, max(t - bare, 0.1)) for n, t in series("tower", "preflight_tower_http_list", SIZES)]),
 ]
 
-W, H = 1000, 440
+W, H = 1060, 440
 PANEL_W, PANEL_H = 400, 300
 MARGIN_L, MARGIN_T = 80, 60
 
@@ -73,7 +74,7 @@ def panel(x0, title, ylabel, lines):
     def py(t):
         return MARGIN_T + PANEL_H - (math.log10(t) - ymin) / (ymax - ymin) * PANEL_H
 
-    out.append(f'<text x="{x0 + PANEL_W / 2}" y="{MARGIN_T - 25}" text-anchor="middle" font-size="15" font-weight="bold">{title}</text>')
+    out.append(f'<text x="{x0 + PANEL_W / 2}" y="{MARGIN_T - 25}" text-anchor="middle" font-size="15" font-weight="bold">{html.escape(title)}</text>')
     out.append(f'<rect x="{x0}" y="{MARGIN_T}" width="{PANEL_W}" height="{PANEL_H}" fill="none" stroke="#333"/>')
     for e in range(xmin, xmax + 1):
         x = px(10 ** e)
@@ -95,7 +96,7 @@ def panel(x0, title, ylabel, lines):
             out.append(f'<circle cx="{px(n):.1f}" cy="{py(t):.1f}" r="3.5" fill="{colour}"/>')
         ly = MARGIN_T + 14 + i * 18
         out.append(f'<line x1="{x0 + 10}" y1="{ly - 4}" x2="{x0 + 30}" y2="{ly - 4}" stroke="{colour}" stroke-width="2.5"/>')
-        out.append(f'<text x="{x0 + 36}" y="{ly}" font-size="12">{name}</text>')
+        out.append(f'<text x="{x0 + 36}" y="{ly}" font-size="12">{html.escape(name)}</text>')
     return out
 
 

@@ -13,7 +13,10 @@ fuzz_target!(|data: &[u8]| {
     for (owned, _) in common::policies() {
         let policy = owned.policy();
         if let Some(by) = cors_runtime::__private::match_unchecked(policy, data) {
-            assert_eq!(Some(by), cors_runtime::__private::match_parsed(policy, data));
+            assert_eq!(
+                Some(by),
+                cors_runtime::__private::match_parsed(policy, data)
+            );
         }
     }
     let origin = vec![("Origin".to_string(), data.to_vec())];
