@@ -96,11 +96,12 @@ for w in [1, 10, 1000]:
     print(f"| {w:,} | {fmt(ours)} | {fmt(theirs)} | {fmt(o)} | {fmt(t)} | {ratio(t, o)} |")
 
 print("\n### Hostile input sizes (`hostile`): time per request and per byte\n")
-print("| bytes | Origin | per byte | Access-Control-Request-Headers | per byte | empty entries | per byte |")
-print("|---:|---:|---:|---:|---:|---:|---:|")
+names = ["origin", "non_utf8_origin", "request_headers", "empty_entries", "repeated_lines"]
+print("| bytes | Origin | per byte | non-UTF-8 Origin | per byte | Access-Control-Request-Headers `x-a,…` | per byte | only commas | per byte | `x-a` on size/4 header lines | per byte |")
+print("|---:|" + "---:|" * 10)
 for size in [1 << 10, 1 << 12, 1 << 14, 1 << 16, 1 << 18, 1 << 20]:
     cells = []
-    for name in ["origin", "request_headers", "empty_entries"]:
+    for name in names:
         t = median("hostile", name, str(size))
         cells += [fmt(t), "—" if t is None else f"{t / size * 1000:.2f} ps"]
     print(f"| {size:,} | " + " | ".join(cells) + " |")

@@ -67,6 +67,41 @@ fn bench(c: &mut Criterion) {
                     .kind()
             })
         });
+        // The same bytes as many header lines of "x-a" each.
+        let lines: Vec<(&str, &[u8])> = std::iter::once(("origin", allowed.as_bytes()))
+            .chain(std::iter::once((
+                "access-control-request-method",
+                &b"PUT"[..],
+            )))
+            .chain((0..size / 4).map(|_| ("access-control-request-headers", &b"x-a"[..])))
+            .collect();
+        let request = SimpleRequest::new(b"OPTIONS", &lines);
+        assert_eq!(policy.evaluate(&request).kind(), DecisionKind::Rejected);
+        group.bench_with_input(BenchmarkId::new("repeated_lines", size), &lines, |b, l| {
+            b.iter(|| {
+                policy
+                    .evaluate(black_box(&SimpleRequest::new(b"OPTIONS", l)))
+                    .kind()
+            })
+        });
+        // Bytes that are not UTF-8 (nor valid in a host) in the Origin.
+        let mut raw = b"https://".to_vec();
+        raw.extend(std::iter::repeat_n(0xffu8, size - 8));
+        let headers = [("origin", &raw[..])];
+        assert_eq!(
+            policy
+                .evaluate(&SimpleRequest::new(b"GET", &headers))
+                .kind(),
+            DecisionKind::Rejected
+        );
+        group.bench_with_input(BenchmarkId::new("non_utf8_origin", size), &raw, |b, o| {
+            b.iter(|| {
+                let headers = [("origin", &o[..])];
+                policy
+                    .evaluate(black_box(&SimpleRequest::new(b"GET", &headers)))
+                    .kind()
+            })
+        });
     }
     group.finish();
 }
