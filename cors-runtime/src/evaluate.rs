@@ -43,12 +43,15 @@ impl<'p> Policy<'p> {
         let Some(origin_value) = origins.next() else {
             return policy.not_cors(Reason::NoOrigin);
         };
-        // R9: a preflight is OPTIONS with both Origin and ACRM.
-        let preflight = req.method() == b"OPTIONS"
-            && req
-                .header_values(RequestHeader::AccessControlRequestMethod)
-                .next()
-                .is_some();
+        // R9: a preflight is OPTIONS with both Origin and ACRM. The method
+        // lines are read once, here.
+        let (requested_method, more_methods) = if req.method() == b"OPTIONS" {
+            let mut lines = req.header_values(RequestHeader::AccessControlRequestMethod);
+            (lines.next(), lines.next().is_some())
+        } else {
+            (None, false)
+        };
+        let preflight = requested_method.is_some();
         if origins.next().is_some() {
             return policy.reject(Reason::MultipleOrigins, preflight, None);
         }
@@ -71,7 +74,8 @@ impl<'p> Policy<'p> {
             }
         };
         if preflight {
-            if let Err(reason) = policy.check_preflight(req) {
+            let method = requested_method.unwrap_or_default();
+            if let Err(reason) = policy.check_preflight(req, method, more_methods) {
                 return policy.reject(reason, true, Some(origin_value));
             }
             policy.allow(
@@ -115,10 +119,13 @@ impl<'p> Policy<'p> {
     }
 
     /// R14, R15: the requested method and headers.
-    fn check_preflight<'r, R: RequestView + ?Sized>(&self, req: &'r R) -> Result<(), Reason<'r>> {
-        let mut methods = req.header_values(RequestHeader::AccessControlRequestMethod);
-        let method = methods.next().unwrap_or_default();
-        if methods.next().is_some() {
+    fn check_preflight<'r, R: RequestView + ?Sized>(
+        &self,
+        req: &'r R,
+        method: &'r [u8],
+        more_methods: bool,
+    ) -> Result<(), Reason<'r>> {
+        if more_methods {
             return Err(Reason::MultipleRequestMethods);
         }
         if !is_token(method) {

@@ -162,37 +162,45 @@ impl<P: PolicySource> HttpCors<P> {
         decision: &Decision<'_>,
         origin: Option<&HttpValue>,
     ) -> PreparedHeaders<HttpValue> {
-        decision.prepare(|value| match value {
+        decision.prepare(|value| self.convert(value, origin))
+    }
+
+    /// One decision value as an `http` value: fixed values from the table
+    /// built once, the echoed origin as the request's own value.
+    fn convert(&self, value: HeaderValue<'_>, origin: Option<&HttpValue>) -> Option<HttpValue> {
+        match value {
             HeaderValue::Fixed(v, _) => Some(self.fixed.get(v).clone()),
             HeaderValue::RequestOrigin(bytes) => match origin {
                 Some(o) if o.as_bytes() == bytes => Some(o.clone()),
                 _ => HttpValue::from_bytes(bytes).ok(),
             },
-        })
+        }
     }
 
     /// Evaluates a request given as a view and its header map.
     pub fn handle_parts(&self, view: &(impl RequestView + ?Sized), headers: &HeaderMap) -> Outcome {
         let policy = self.source.policy();
         let decision = policy.evaluate(view);
-        let prepared = self.prepare(&decision, headers.get(header::ORIGIN));
-        match decision.status() {
-            None => Outcome::Forward(prepared),
-            Some(status) => {
-                let body = decision
-                    .error_body()
-                    .map(|b| b.to_string())
-                    .unwrap_or_default();
-                let mut response = Response::new(body);
-                *response.status_mut() =
-                    StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN);
-                // Room for every header a decision has, in one allocation
-                // of each of the map's two buffers.
-                *response.headers_mut() = HeaderMap::with_capacity(8);
-                prepared.apply_owned(&mut HeaderMapSink(response.headers_mut()));
-                Outcome::Respond(response)
+        let origin = headers.get(header::ORIGIN);
+        let Some(status) = decision.status() else {
+            return Outcome::Forward(self.prepare(&decision, origin));
+        };
+        // An early answer is a new response: its headers go straight into a
+        // map sized for them, with nothing to merge.
+        let mut map = HeaderMap::with_capacity(decision.headers().len());
+        for (name, value) in decision.headers().iter() {
+            if let Some(value) = self.convert(value, origin) {
+                map.insert(response_header_name(name), value);
             }
         }
+        let body = decision
+            .error_body()
+            .map(|b| b.to_string())
+            .unwrap_or_default();
+        let mut response = Response::new(body);
+        *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN);
+        *response.headers_mut() = map;
+        Outcome::Respond(response)
     }
 
     /// [`HttpCors::handle_parts`] for a whole request.
