@@ -8,18 +8,18 @@
 #![allow(unsafe_code)]
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::convert::Infallible;
-use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use actix_web::dev::Service as _;
 use actix_web::{App, HttpResponse, test, web};
 use cors_benches as p;
+
+mod common;
+use common::{get, inner, preflight, ready};
 use cors_runtime::SimpleRequest;
 use http::{HeaderValue, Method, Request, Response, header};
-use tower::{Layer, Service, service_fn};
+use tower::{Layer, Service};
 use tower_http::cors::{AllowOrigin, CorsLayer as TowerHttpCors};
 
 struct Counting;
@@ -52,43 +52,6 @@ fn count(mut f: impl FnMut()) -> usize {
         .collect();
     runs.sort_unstable();
     runs[runs.len() / 2]
-}
-
-fn ready<F: Future>(future: F) -> F::Output {
-    let mut future = std::pin::pin!(future);
-    match future
-        .as_mut()
-        .poll(&mut Context::from_waker(Waker::noop()))
-    {
-        Poll::Ready(output) => output,
-        Poll::Pending => panic!("always ready"),
-    }
-}
-
-fn inner() -> impl Service<Request<()>, Response = Response<String>, Error = Infallible> + Clone {
-    service_fn(|_req: Request<()>| async { Ok::<_, Infallible>(Response::new(String::new())) })
-}
-
-fn preflight(origin: &str) -> Request<()> {
-    Request::builder()
-        .method(Method::OPTIONS)
-        .uri("/items/7")
-        .header(header::ORIGIN, origin)
-        .header(header::ACCESS_CONTROL_REQUEST_METHOD, "PUT")
-        .header(
-            header::ACCESS_CONTROL_REQUEST_HEADERS,
-            "content-type,x-request-id",
-        )
-        .body(())
-        .unwrap()
-}
-
-fn get(origin: &str) -> Request<()> {
-    Request::builder()
-        .uri("/items")
-        .header(header::ORIGIN, origin)
-        .body(())
-        .unwrap()
 }
 
 /// Allocations of `service.call(request)` alone (the request is built

@@ -6,54 +6,17 @@
 //!
 //! Run: `cargo bench -p cors-benches --bench tower`
 
-use std::convert::Infallible;
-use std::future::Future;
 use std::hint::black_box;
-use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use cors_benches as p;
+
+mod common;
+use common::{get, inner, preflight, ready};
 use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
 use http::{HeaderValue, Method, Request, Response, header};
-use tower::{Layer, Service, ServiceExt, service_fn};
+use tower::{Layer, Service, ServiceExt};
 use tower_http::cors::{AllowOrigin, CorsLayer as TowerHttpCors};
-
-fn ready<F: Future>(future: F) -> F::Output {
-    let mut future = std::pin::pin!(future);
-    match future
-        .as_mut()
-        .poll(&mut Context::from_waker(Waker::noop()))
-    {
-        Poll::Ready(output) => output,
-        Poll::Pending => panic!("the benchmarked services are always ready"),
-    }
-}
-
-fn inner() -> impl Service<Request<()>, Response = Response<String>, Error = Infallible> + Clone {
-    service_fn(|_req: Request<()>| async { Ok::<_, Infallible>(Response::new(String::new())) })
-}
-
-fn preflight(origin: &str) -> Request<()> {
-    Request::builder()
-        .method(Method::OPTIONS)
-        .uri("/items/7")
-        .header(header::ORIGIN, origin)
-        .header(header::ACCESS_CONTROL_REQUEST_METHOD, "PUT")
-        .header(
-            header::ACCESS_CONTROL_REQUEST_HEADERS,
-            "content-type,x-request-id",
-        )
-        .body(())
-        .unwrap()
-}
-
-fn get(origin: &str) -> Request<()> {
-    Request::builder()
-        .uri("/items")
-        .header(header::ORIGIN, origin)
-        .body(())
-        .unwrap()
-}
 
 fn tower_http(allow: AllowOrigin) -> TowerHttpCors {
     TowerHttpCors::new()

@@ -12,44 +12,9 @@ const SAFELISTED_METHODS: [&str; 3] = ["GET", "HEAD", "POST"];
 /// Methods `fetch()` upper-cases whatever case the page writes (R4).
 const NORMALISED_METHODS: [&str; 6] = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
 
-/// Methods `fetch()` refuses outright (R4).
-const FORBIDDEN_METHODS: [&str; 3] = ["CONNECT", "TRACE", "TRACK"];
-
-/// Request headers a page cannot set (R6); `fetch()` silently drops them.
-const FORBIDDEN_HEADERS: [&str; 21] = [
-    "accept-charset",
-    "accept-encoding",
-    "access-control-request-headers",
-    "access-control-request-method",
-    "connection",
-    "content-length",
-    "cookie",
-    "cookie2",
-    "date",
-    "dnt",
-    "expect",
-    "host",
-    "keep-alive",
-    "origin",
-    "referer",
-    "set-cookie",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "via",
-];
-
-/// Response headers a page can always read (R7).
-const SAFELISTED_RESPONSE_HEADERS: [&str; 7] = [
-    "cache-control",
-    "content-language",
-    "content-length",
-    "content-type",
-    "expires",
-    "last-modified",
-    "pragma",
-];
+use cors_policy::fetch::{
+    FORBIDDEN_METHODS, SAFELISTED_RESPONSE_HEADERS, is_forbidden_request_header,
+};
 
 /// A `fetch()` as a page makes it.
 #[derive(Clone, Debug)]
@@ -91,17 +56,13 @@ impl BrowserRequest {
         };
         let mut sent = Vec::new();
         for (name, value) in headers {
-            let lower = name.to_ascii_lowercase();
-            if FORBIDDEN_HEADERS.contains(&lower.as_str())
-                || lower.starts_with("proxy-")
-                || lower.starts_with("sec-")
-            {
+            if is_forbidden_request_header(name) {
                 notes.push(format!(
                     "a page cannot set `{name}` (a forbidden request header): the browser drops it"
                 ));
                 continue;
             }
-            sent.push((lower, value.clone()));
+            sent.push((name.to_ascii_lowercase(), value.clone()));
         }
         Ok(BrowserRequest {
             url: url.to_string(),

@@ -47,6 +47,7 @@ pub mod build;
 pub mod codegen;
 mod diagnostic;
 mod effective;
+pub mod fetch;
 mod model;
 pub mod parse;
 pub mod pattern;

@@ -34,12 +34,7 @@ methods = ["GET"]
 ```"#,
 };
 
-/// Methods browsers never send (R4).
-pub(crate) fn is_forbidden_method(m: &str) -> bool {
-    ["CONNECT", "TRACE", "TRACK"]
-        .iter()
-        .any(|f| f.eq_ignore_ascii_case(m))
-}
+pub(crate) use crate::fetch::is_forbidden_method;
 
 impl Rule for ForbiddenMethod {
     fn meta(&self) -> &'static RuleMeta {

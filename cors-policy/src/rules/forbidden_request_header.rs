@@ -37,34 +37,7 @@ credentials = true
 ```"#,
 };
 
-const FORBIDDEN: &[&str] = &[
-    "accept-charset",
-    "accept-encoding",
-    "access-control-request-headers",
-    "access-control-request-method",
-    "connection",
-    "content-length",
-    "cookie",
-    "cookie2",
-    "date",
-    "dnt",
-    "expect",
-    "host",
-    "keep-alive",
-    "origin",
-    "referer",
-    "set-cookie",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "via",
-];
-
-fn is_forbidden(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    FORBIDDEN.contains(&lower.as_str()) || lower.starts_with("sec-") || lower.starts_with("proxy-")
-}
+use crate::fetch::is_forbidden_request_header as is_forbidden;
 
 impl Rule for ForbiddenRequestHeader {
     fn meta(&self) -> &'static RuleMeta {

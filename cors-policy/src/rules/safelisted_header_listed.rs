@@ -37,15 +37,7 @@ expose_headers = ["x-total-count"]
 ```"#,
 };
 
-const SAFELISTED: [&str; 7] = [
-    "cache-control",
-    "content-language",
-    "content-length",
-    "content-type",
-    "expires",
-    "last-modified",
-    "pragma",
-];
+use crate::fetch::SAFELISTED_RESPONSE_HEADERS as SAFELISTED;
 
 impl Rule for SafelistedHeaderListed {
     fn meta(&self) -> &'static RuleMeta {

@@ -1,0 +1,54 @@
+//! What the tower benchmarks and the allocation counts share: the requests,
+//! the trivial inner service, and polling a ready future.
+
+#![allow(dead_code, reason = "each bench uses a subset")]
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::task::{Context, Poll, Waker};
+
+use http::{Method, Request, Response, header};
+use tower::{Service, service_fn};
+
+/// Polls a future once with a no-op waker; every benchmarked service is
+/// ready at once, so no executor cost is measured.
+pub(crate) fn ready<F: Future>(future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    match future
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
+        Poll::Ready(output) => output,
+        Poll::Pending => panic!("the benchmarked services are always ready"),
+    }
+}
+
+/// The trivial inner service: an empty 200.
+pub(crate) fn inner()
+-> impl Service<Request<()>, Response = Response<String>, Error = Infallible> + Clone {
+    service_fn(|_req: Request<()>| async { Ok::<_, Infallible>(Response::new(String::new())) })
+}
+
+/// A preflight for `PUT` with `content-type,x-request-id`.
+pub(crate) fn preflight(origin: &str) -> Request<()> {
+    Request::builder()
+        .method(Method::OPTIONS)
+        .uri("/items/7")
+        .header(header::ORIGIN, origin)
+        .header(header::ACCESS_CONTROL_REQUEST_METHOD, "PUT")
+        .header(
+            header::ACCESS_CONTROL_REQUEST_HEADERS,
+            "content-type,x-request-id",
+        )
+        .body(())
+        .unwrap()
+}
+
+/// A simple GET.
+pub(crate) fn get(origin: &str) -> Request<()> {
+    Request::builder()
+        .uri("/items")
+        .header(header::ORIGIN, origin)
+        .body(())
+        .unwrap()
+}
