@@ -62,6 +62,7 @@ fn parse_origin(bytes: &[u8]) -> Option<Origin> {
     {
         return None;
     }
+    // `host [":" port]`; a `:` with nothing after it is not a port.
     let (host, port, ipv6) = if let Some(inner) = rest.strip_prefix('[') {
         let (address, after) = inner.split_once(']')?;
         if address.len() < 2
@@ -72,8 +73,8 @@ fn parse_origin(bytes: &[u8]) -> Option<Origin> {
             return None;
         }
         let port = match after {
-            "" => "",
-            p => p.strip_prefix(':')?,
+            "" => None,
+            p => Some(p.strip_prefix(':')?),
         };
         (format!("[{address}]"), port, true)
     } else {
@@ -81,6 +82,8 @@ fn parse_origin(bytes: &[u8]) -> Option<Origin> {
             Some((h, p)) => (h, Some(p)),
             None => (rest, None),
         };
+        // Host characters exclude `/`, `?` and `#`, so a path, query or
+        // fragment fails here or in the port digits below.
         if host.is_empty()
             || host.trim_end_matches('.').len() > 253
             || host.len() > 254
@@ -92,27 +95,18 @@ fn parse_origin(bytes: &[u8]) -> Option<Origin> {
         {
             return None;
         }
-        match port {
-            None => (host.to_string(), "", false),
-            Some(p) => (host.to_string(), p, false),
-        }
+        (host.to_string(), port, false)
     };
-    if rest.contains(['/', '?', '#']) && !ipv6 || (ipv6 && port.contains(['/', '?', '#'])) {
-        return None;
-    }
-    if rest.contains(':') && !ipv6 && port.is_empty() {
-        return None;
-    }
-    if !port.is_empty() {
-        let digits_ok = port.len() <= 5
+    if let Some(port) = port {
+        let digits_ok = !port.is_empty()
+            && port.len() <= 5
             && port.chars().all(|c| c.is_ascii_digit())
             && (!port.starts_with('0') || port == "0");
         if !digits_ok || port.parse::<u32>().ok()? > 65535 || default_port(scheme) == Some(port) {
             return None;
         }
-    } else if ipv6 && rest.ends_with(':') {
-        return None;
     }
+    let port = port.unwrap_or_default();
     Some(Origin::Tuple {
         scheme: scheme.to_string(),
         host,
