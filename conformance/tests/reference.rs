@@ -13,6 +13,8 @@ use cors_conformance::{observe, reference};
 use cors_runtime::{PolicySource, SimpleRequest};
 use proptest::prelude::*;
 
+mod common;
+
 /// Origin patterns a generated policy draws from, and origins near them.
 const PATTERNS: [&str; 10] = [
     "https://app.example.com",
@@ -127,31 +129,7 @@ fn policy() -> impl Strategy<Value = GeneratedPolicy> {
 }
 
 fn origin_value() -> impl Strategy<Value = Vec<u8>> {
-    let near = (
-        prop::sample::select(ORIGINS.to_vec()),
-        any::<prop::sample::Index>(),
-        any::<u8>(),
-        0..8u8,
-    )
-        .prop_map(|(seed, at, byte, op)| {
-            let mut s = seed.as_bytes().to_vec();
-            let i = at.index(s.len() + 1);
-            match op {
-                0 => s.insert(i, byte),
-                1 if i < s.len() => {
-                    s.remove(i);
-                }
-                2 if i < s.len() => s[i] = byte,
-                3 => s.extend_from_slice(b".evil.test"),
-                4 => s
-                    .splice(0..0, b"https://evil".iter().copied())
-                    .for_each(drop),
-                5 => s.extend_from_slice(b"/"),
-                6 => s.make_ascii_uppercase(),
-                _ => {}
-            }
-            s
-        });
+    let near = common::near_miss(&ORIGINS);
     prop_oneof![
         3 => prop::sample::select(ORIGINS.to_vec()).prop_map(|o| o.as_bytes().to_vec()),
         4 => near,
