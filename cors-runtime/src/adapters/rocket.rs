@@ -124,6 +124,7 @@ impl ResponseHeaderSink for RocketHeaderSink<'_, '_> {
 type SharedSource = Arc<dyn PolicySource + Send + Sync>;
 
 /// One policy and the path prefix it covers.
+#[derive(Clone)]
 struct Scope {
     base: String,
     source: SharedSource,
@@ -167,7 +168,7 @@ enum State {
 #[derive(Debug, Clone)]
 pub struct Cors {
     /// Longest base first, so the first that covers a path is the longest.
-    scopes: Arc<Vec<Scope>>,
+    scopes: Vec<Scope>,
 }
 
 impl Cors {
@@ -184,9 +185,7 @@ impl Cors {
     /// A fairing with no policy yet; add one per path prefix with
     /// [`Cors::mount`]. Paths no prefix covers get no CORS headers.
     pub fn scoped() -> Self {
-        Cors {
-            scopes: Arc::new(Vec::new()),
-        }
+        Cors { scopes: Vec::new() }
     }
 
     /// Applies `policy` to `base` and every path below it (`/public` covers
@@ -203,16 +202,7 @@ impl Cors {
             Some(p) => FixedValues::new_static(p, Cow::Borrowed),
             None => FixedValues::new(policy.policy(), |text| Cow::Owned(text.to_owned())),
         };
-        let mut scopes: Vec<Scope> = Arc::try_unwrap(self.scopes).unwrap_or_else(|shared| {
-            shared
-                .iter()
-                .map(|s| Scope {
-                    base: s.base.clone(),
-                    source: Arc::clone(&s.source),
-                    fixed: s.fixed.clone(),
-                })
-                .collect()
-        });
+        let mut scopes = self.scopes;
         scopes.retain(|s| s.base != base);
         scopes.push(Scope {
             base,
@@ -220,9 +210,7 @@ impl Cors {
             fixed,
         });
         scopes.sort_by_key(|s| std::cmp::Reverse(s.base.len()));
-        Cors {
-            scopes: Arc::new(scopes),
-        }
+        Cors { scopes }
     }
 
     fn evaluate(&self, request: &Request<'_>) -> State {
