@@ -10,7 +10,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 fn table(t: &OwnedTable) -> TokenStream {
-    let (seed, buckets, slots, depths) = (t.seed, t.buckets, t.slots, t.depths);
+    let (seed, buckets, slots, lengths) = (t.seed, t.buckets, t.slots, t.lengths);
     let pilots = Literal::byte_string(&t.pilots);
     let entries = Literal::byte_string(&t.entries);
     let text = Literal::byte_string(&t.text);
@@ -22,7 +22,7 @@ fn table(t: &OwnedTable) -> TokenStream {
             pilots: #pilots,
             entries: #entries,
             text: #text,
-            depths: #depths,
+            lengths: #lengths,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Building the runtime tables of a [`PolicySpec`].
 
 use cors_runtime::__private::{
-    OwnedOrigins, OwnedTable, exact_hash, wildcard_depths, wildcard_entry_hash,
+    OwnedOrigins, OwnedTable, exact_hash, wildcard_entry_hash, wildcard_lengths,
 };
 use cors_runtime::OwnedPolicy;
 
@@ -61,16 +61,12 @@ pub fn build(spec: &PolicySpec) -> OwnedPolicy {
             exact: table(&exact, &exact_hash),
             exact_any_port: table(&exact_any_port, &exact_hash),
             wildcard: OwnedTable {
-                depths: wildcard_depths(wildcard.iter().map(|k| k.as_bytes())),
-                ..table(&wildcard, &|seed, key| {
-                    wildcard_entry_hash(seed, key, false)
-                })
+                lengths: wildcard_lengths(wildcard.iter().map(|k| k.as_bytes())),
+                ..table(&wildcard, &wildcard_entry_hash)
             },
             wildcard_any_port: OwnedTable {
-                depths: wildcard_depths(wildcard_any_port.iter().map(|k| k.as_bytes())),
-                ..table(&wildcard_any_port, &|seed, key| {
-                    wildcard_entry_hash(seed, key, true)
-                })
+                lengths: wildcard_lengths(wildcard_any_port.iter().map(|k| k.as_bytes())),
+                ..table(&wildcard_any_port, &wildcard_entry_hash)
             },
         },
         credentials: spec.credentials,

@@ -4,7 +4,7 @@
 use crate::decision::{
     Decision, DecisionKind, HeaderValue, Reason, ResponseHeader, ResponseHeaders,
 };
-use crate::matcher::MatchedBy;
+use crate::matcher::{FastMatch, MatchedBy};
 use crate::origin::{self, RequestOrigin, TupleOrigin};
 use crate::policy::{FixedValue, Policy};
 use crate::request::{RequestHeader, RequestView};
@@ -55,14 +55,20 @@ impl<'p> Policy<'p> {
         if origins.next().is_some() {
             return policy.reject(Reason::MultipleOrigins, preflight, None);
         }
-        let by = match policy.raw.origins.match_unchecked(origin_value) {
-            Some(by) => by,
-            None => {
+        let fast = policy.raw.origins.match_unchecked(origin_value);
+        let by = match fast {
+            FastMatch::Listed(by) => by,
+            FastMatch::NotListed | FastMatch::Unknown => {
                 let parsed = match origin::parse(origin_value) {
                     Ok(parsed) => parsed,
                     Err(e) => return policy.reject(Reason::InvalidOrigin(e), preflight, None),
                 };
-                let Some(by) = policy.match_origin(&parsed) else {
+                // A final fast-path miss needs the parse only for its reason.
+                let by = match fast {
+                    FastMatch::NotListed => None,
+                    _ => policy.match_origin(&parsed),
+                };
+                let Some(by) = by else {
                     if let RequestOrigin::Tuple(t) = parsed
                         && is_same_origin(req, &t)
                     {
@@ -103,8 +109,13 @@ impl<'p> Policy<'p> {
     /// assert!(!owned.policy().allows_origin(b"https://example.com.evil.test"));
     /// ```
     pub fn allows_origin(&self, origin: &[u8]) -> bool {
-        self.raw.origins.match_unchecked(origin).is_some()
-            || origin::parse(origin).is_ok_and(|o| self.match_origin(&o).is_some())
+        match self.raw.origins.match_unchecked(origin) {
+            FastMatch::Listed(_) => true,
+            FastMatch::NotListed => false,
+            FastMatch::Unknown => {
+                origin::parse(origin).is_ok_and(|o| self.match_origin(&o).is_some())
+            }
+        }
     }
 
     fn match_origin(&self, o: &RequestOrigin<'_>) -> Option<MatchedBy<'p>> {

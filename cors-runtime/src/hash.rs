@@ -33,19 +33,6 @@ fn read_u32(bytes: &[u8], at: usize) -> u64 {
     u64::from(u32::from_le_bytes(buf))
 }
 
-/// Packs 0 to 8 bytes into a word with at most two loads, without a call to
-/// `memcpy` (the length is mixed in by the caller).
-#[inline(always)]
-fn load_up_to_8(bytes: &[u8]) -> u64 {
-    let n = bytes.len();
-    match n {
-        0 => 0,
-        1..=3 => u64::from(bytes[0]) | u64::from(bytes[n / 2]) << 8 | u64::from(bytes[n - 1]) << 16,
-        4..=7 => read_u32(bytes, 0) | read_u32(bytes, n - 4) << 32,
-        _ => read_u64(bytes, 0),
-    }
-}
-
 /// Hashes `bytes` with `seed`.
 #[inline]
 pub(crate) fn hash_bytes(seed: u64, bytes: &[u8]) -> u64 {
@@ -78,34 +65,6 @@ pub(crate) fn hash_bytes(seed: u64, bytes: &[u8]) -> u64 {
         b = read_u64(bytes, len - 8);
     }
     fold_mul(P1 ^ len as u64, fold_mul(a ^ P1, b ^ h ^ P2))
-}
-
-/// Extends a label-chain hash with one more DNS label (walking right to left).
-///
-/// The wildcard tables are keyed by the chain hash of their base domain, so a
-/// request host can be probed at every label boundary in one right-to-left
-/// pass. One multiply per 8 bytes of label: labels are short, and this runs
-/// once per label of every wildcard lookup.
-#[inline]
-pub(crate) fn chain_label(seed: u64, chain: u64, label: &[u8]) -> u64 {
-    let len = label.len();
-    let mut h = chain ^ seed ^ (len as u64).wrapping_mul(P1);
-    let mut i = 0;
-    while len - i > 8 {
-        h = fold_mul(h ^ read_u64(label, i), P0);
-        i += 8;
-    }
-    fold_mul(h ^ load_up_to_8(&label[i..]), P3)
-}
-
-/// The start of a label chain: the scheme and the port text (empty for the
-/// default port, `*` for any port) are part of every wildcard key.
-#[inline]
-pub(crate) fn chain_start(seed: u64, scheme: &[u8], port: &[u8]) -> u64 {
-    fold_mul(
-        hash_bytes(seed, scheme) ^ P0,
-        hash_bytes(seed ^ P3, port) ^ P1,
-    )
 }
 
 /// Maps a 64-bit value onto `0..n` without a division (Lemire's reduction).
@@ -150,16 +109,6 @@ mod tests {
         for i in inputs {
             assert!(seen.insert(hash_bytes(1, i)), "collision on {i:?}");
         }
-    }
-
-    #[test]
-    fn chain_depends_on_label_order_and_scheme() {
-        let s = chain_start(3, b"https", b"");
-        let ab = chain_label(3, chain_label(3, s, b"b"), b"a");
-        let ba = chain_label(3, chain_label(3, s, b"a"), b"b");
-        assert_ne!(ab, ba);
-        assert_ne!(s, chain_start(3, b"http", b""));
-        assert_ne!(s, chain_start(3, b"https", b"*"));
     }
 
     #[test]

@@ -78,16 +78,13 @@ pub use token::{MAX_REQUEST_HEADERS_LEN, is_token};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::matcher::{
-        RawOrigins, exact_hash, wildcard_depths, wildcard_entry_hash, wildcard_key_hash,
+        FastMatch, RawOrigins, exact_hash, wildcard_entry_hash, wildcard_lengths,
     };
     pub use crate::policy::{OwnedOrigins, RawPolicy};
     pub use crate::table::{BuildError, OwnedTable, RawTable};
 
     /// The matcher's fast path alone (for tests).
-    pub fn match_unchecked<'a>(
-        policy: crate::Policy<'a>,
-        origin: &[u8],
-    ) -> Option<crate::MatchedBy<'a>> {
+    pub fn match_unchecked<'a>(policy: crate::Policy<'a>, origin: &[u8]) -> FastMatch<'a> {
         policy.__raw().origins.match_unchecked(origin)
     }
 

@@ -4,23 +4,25 @@
 //! depends on the origin's length and never on how many patterns the policy
 //! lists:
 //!
-//! | pattern                     | table               | key hashed                         |
-//! |-----------------------------|---------------------|------------------------------------|
-//! | `https://app.example.com`   | `exact`             | the whole origin                   |
-//! | `http://localhost:*`        | `exact_any_port`    | the origin without its port        |
-//! | `https://*.example.com`     | `wildcard`          | label chain of the base + port     |
-//! | `https://*.example.com:*`   | `wildcard_any_port` | label chain of the base            |
+//! | pattern                     | table               | key hashed                           |
+//! |-----------------------------|---------------------|--------------------------------------|
+//! | `https://app.example.com`   | `exact`             | the whole origin                     |
+//! | `http://localhost:*`        | `exact_any_port`    | the origin without its port          |
+//! | `https://*.example.com`     | `wildcard`          | `example.com[:port]`, seeded by scheme |
+//! | `https://*.example.com:*`   | `wildcard_any_port` | `example.com`, seeded by scheme      |
 //!
-//! A wildcard probe walks the host's labels right to left, extending one chain
-//! hash per label and probing at every boundary that leaves at least one label
-//! in front. Those front labels must be plain LDH labels: a wildcard never
-//! accepts `_`, `%`, backticks or other characters a URL parser tolerates.
+//! A wildcard key is the text after `*.`, which in a request's `Origin` is
+//! always one contiguous slice: everything after some dot of the host. The
+//! matcher scans the host once, left to right, checking that the labels it
+//! passes are plain LDH labels (a wildcard never accepts `_`, `%`, backticks
+//! or other characters a URL parser tolerates) and, at each dot, hashes the
+//! rest of the value only if some key has exactly that length.
 
-use crate::hash::{chain_label, chain_start, hash_bytes};
+use crate::hash::hash_bytes;
 use crate::origin::{
-    MAX_HOST_LEN, MAX_ORIGIN_LEN, TupleOrigin, is_ldh_label, is_valid_port, split_unchecked,
+    MAX_HOST_LEN, MAX_ORIGIN_LEN, TupleOrigin, is_ldh_byte, is_ldh_label_shape, is_valid_port,
 };
-use crate::table::RawTable;
+use crate::table::{RawTable, eq_bytes, length_bit, length_mask};
 
 /// Every compiled origin pattern of one policy.
 #[doc(hidden)]
@@ -58,167 +60,211 @@ pub enum MatchedBy<'a> {
     WildcardAnyPort(&'a [u8]),
 }
 
-/// The key hash the wildcard tables are built with: the chain hash of the
-/// base's labels, seeded by scheme and port text.
+/// The outcome of the fast path.
 #[doc(hidden)]
-pub fn wildcard_key_hash(seed: u64, scheme: &[u8], port: &[u8], base: &[u8]) -> u64 {
-    let mut h = chain_start(seed, scheme, port);
-    for label in base.rsplit(|b| *b == b'.') {
-        h = chain_label(seed, h, label);
-    }
-    h
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FastMatch<'a> {
+    /// Allowed, and how.
+    Listed(MatchedBy<'a>),
+    /// The value is shaped like a domain or IPv4 origin and every table was
+    /// probed with exactly the keys a parse would give: if it parses, it is
+    /// not listed. The caller parses only to tell why.
+    NotListed,
+    /// Not decided here (IPv6 hosts, odd shapes): parse, then match.
+    Unknown,
+}
+
+/// The seed a wildcard table's keys are hashed with for one scheme: the
+/// scheme is part of every key without being part of the hashed slice.
+#[inline]
+fn scheme_seed(seed: u64, scheme: &[u8]) -> u64 {
+    hash_bytes(seed, scheme)
 }
 
 impl<'a> RawOrigins<'a> {
-    /// Matches a tuple origin. Runs in time linear in the origin's length.
+    /// Matches a parsed tuple origin. Runs in time linear in the origin's
+    /// length. Domain and IPv4 origins go through the fast path's probes, so
+    /// both paths decide with the same code.
     #[inline]
     pub(crate) fn match_tuple(&self, o: &TupleOrigin<'_>) -> Option<MatchedBy<'a>> {
         if self.exact.contains(o.text) {
             return Some(MatchedBy::Exact);
         }
+        if !o.ipv6 {
+            return match self.match_tables(o) {
+                FastMatch::Listed(by) => Some(by),
+                FastMatch::NotListed | FastMatch::Unknown => None,
+            };
+        }
         if !self.exact_any_port.is_empty() && self.exact_any_port.contains(o.without_port()) {
             return Some(MatchedBy::AnyPort);
         }
-        if o.ipv6 {
-            return None;
-        }
-        if !self.wildcard.is_empty()
-            && let Some(text) = probe_labels(&self.wildcard, o, false)
-        {
-            return Some(MatchedBy::Wildcard(text));
-        }
-        if !self.wildcard_any_port.is_empty()
-            && let Some(text) = probe_labels(&self.wildcard_any_port, o, true)
-        {
-            return Some(MatchedBy::WildcardAnyPort(text));
-        }
         None
     }
-}
 
-impl<'a> RawOrigins<'a> {
     /// The fast path: matches a raw `Origin` value without validating its
     /// syntax first. Every table entry is a canonical origin, so a value
-    /// that equals one (exact), or whose base equals one and whose front
+    /// that equals one (exact), or whose tail equals one and whose front
     /// labels are plain LDH labels (wildcard), is a valid origin; ports
-    /// matched by `:*` are checked on their own. `None` means "not matched
-    /// this way": the caller then parses and matches normally, so the
-    /// decision is the same either way, only cheaper for allowed origins.
+    /// matched by `:*` are checked on their own. Anything not `Listed` is
+    /// decided by parsing: the decision is the same either way, only cheaper
+    /// for allowed origins.
     #[inline]
-    pub(crate) fn match_unchecked(&self, value: &[u8]) -> Option<MatchedBy<'a>> {
+    pub(crate) fn match_unchecked(&self, value: &[u8]) -> FastMatch<'a> {
         if self.any || value.len() > MAX_ORIGIN_LEN {
-            return None;
+            return FastMatch::Unknown;
         }
         if self.exact.contains(value) {
-            return Some(MatchedBy::Exact);
+            return FastMatch::Listed(MatchedBy::Exact);
         }
-        if self.exact_any_port.is_empty()
-            && self.wildcard.is_empty()
-            && self.wildcard_any_port.is_empty()
-        {
-            return None;
+        match split_unchecked(value) {
+            Some(o) => self.match_tables(&o),
+            None => FastMatch::Unknown,
         }
-        let o = split_unchecked(value)?;
-        if o.host().len() > MAX_HOST_LEN {
-            return None;
-        }
+    }
+
+    /// Probes the any-port and wildcard tables; the caller has probed the
+    /// exact table with the whole value. `o` may be a split, not a parse:
+    /// its scheme and port are then unchecked; its host has no `[`.
+    #[inline]
+    fn match_tables(&self, o: &TupleOrigin<'_>) -> FastMatch<'a> {
+        let value = o.text;
         let port_ok = || o.host_end == value.len() || is_valid_port(o.scheme(), o.port());
         if !self.exact_any_port.is_empty()
             && self.exact_any_port.contains(o.without_port())
             && port_ok()
         {
-            return Some(MatchedBy::AnyPort);
+            return FastMatch::Listed(MatchedBy::AnyPort);
         }
-        if !self.wildcard.is_empty()
-            && let Some(text) = probe_labels(&self.wildcard, &o, false)
-        {
-            return Some(MatchedBy::Wildcard(text));
+        if self.wildcard.is_empty() && self.wildcard_any_port.is_empty() {
+            return FastMatch::NotListed;
+        }
+        if o.host_end - o.host_start > MAX_HOST_LEN {
+            // No page is served from a longer host; the parse rejects it.
+            return FastMatch::Unknown;
+        }
+        if let Some(text) = probe_suffixes(&self.wildcard, o, value.len()) {
+            return FastMatch::Listed(MatchedBy::Wildcard(text));
         }
         if !self.wildcard_any_port.is_empty()
+            && let Some(text) = probe_suffixes(&self.wildcard_any_port, o, o.host_end)
             && port_ok()
-            && let Some(text) = probe_labels(&self.wildcard_any_port, &o, true)
         {
-            return Some(MatchedBy::WildcardAnyPort(text));
+            return FastMatch::Listed(MatchedBy::WildcardAnyPort(text));
         }
-        None
+        FastMatch::NotListed
     }
 }
 
-/// Walks `o`'s host labels right to left and returns the entry text of the
-/// first base whose pattern covers the host: the shortest one, since the walk
-/// starts at the top-level label.
+/// Splits a value shaped like `scheme://host[:port]` without validating it:
+/// a part is trusted only once it has compared equal to a compiled
+/// (canonical) entry or passed its own check. `None` for IPv6 hosts and
+/// values without `scheme://`.
 #[inline]
-fn probe_labels<'a>(table: &RawTable<'a>, o: &TupleOrigin<'_>, any_port: bool) -> Option<&'a [u8]> {
-    let seed = table.seed();
-    let host = o.host();
-    let scheme_sep = &o.text[..o.host_start];
-    // Any-port entries stop at the host and are keyed by the port text `*`;
-    // the others carry the port exactly as the origin does.
-    let (tail_end, port_key) = if any_port {
-        (o.host_end, &b"*"[..])
+fn split_unchecked(text: &[u8]) -> Option<TupleOrigin<'_>> {
+    // The two schemes nearly every request has, without a scan.
+    let scheme_end = if text.starts_with(b"https://") {
+        5
+    } else if text.starts_with(b"http://") {
+        4
     } else {
-        (o.text.len(), o.port())
+        let colon = text.iter().position(|b| *b == b':')?;
+        if colon == 0 || text.get(colon + 1..colon + 3) != Some(b"//") {
+            return None;
+        }
+        colon
     };
-    let mut chain = chain_start(seed, o.scheme(), port_key);
-    let mut end = host.len();
-    let mut labels = 0;
-    while let Some(dot) = host[..end].iter().rposition(|b| *b == b'.') {
-        chain = chain_label(seed, chain, &host[dot + 1..end]);
-        labels += 1;
-        // No base has this many labels: nothing to probe at this boundary.
-        if table.depths & depth_bit(labels) == 0 {
-            end = dot;
+    let host_start = scheme_end + 3;
+    if text.get(host_start) == Some(&b'[') {
+        return None;
+    }
+    // The port is the digits after the last `:`; a domain has no other.
+    let mut end = text.len();
+    while end > host_start && text[end - 1].is_ascii_digit() {
+        end -= 1;
+    }
+    let host_end = if end > host_start && text[end - 1] == b':' {
+        end - 1
+    } else {
+        text.len()
+    };
+    Some(TupleOrigin {
+        text,
+        scheme_end,
+        host_start,
+        host_end,
+        ipv6: false,
+    })
+}
+
+/// Scans `o`'s host left to right and, at each dot whose remaining text up
+/// to `tail_end` has a length some key of `table` has, probes the table with
+/// that text. Returns the entry text of the first (longest) base that covers
+/// the host. The labels in front of a probed dot must be LDH labels; the
+/// first label that is not ends the scan, since every later dot has it in
+/// front too.
+#[inline]
+fn probe_suffixes<'a>(
+    table: &RawTable<'a>,
+    o: &TupleOrigin<'_>,
+    tail_end: usize,
+) -> Option<&'a [u8]> {
+    if table.is_empty() {
+        return None;
+    }
+    let value = o.text;
+    let scheme_sep = &value[..o.host_start];
+    let seed = scheme_seed(table.seed(), o.scheme());
+    let mut label_start = o.host_start;
+    for i in o.host_start..o.host_end {
+        let b = value[i];
+        if b != b'.' {
+            if !is_ldh_byte(b) {
+                return None;
+            }
             continue;
         }
-        let tail = &o.text[o.host_start + dot + 1..tail_end];
-        if let Some(text) = table.probe(chain)
+        if !is_ldh_label_shape(&value[label_start..i]) {
+            return None;
+        }
+        label_start = i + 1;
+        let tail = &value[i + 1..tail_end];
+        if table.lengths & length_bit(tail.len()) == 0 {
+            continue;
+        }
+        if let Some(text) = table.probe(hash_bytes(seed, tail))
             && text.len() == scheme_sep.len() + tail.len()
-            && text.starts_with(scheme_sep)
-            && &text[scheme_sep.len()..] == tail
-            && host[..dot].split(|b| *b == b'.').all(is_ldh_label)
+            && eq_bytes(&text[..scheme_sep.len()], scheme_sep)
+            && eq_bytes(&text[scheme_sep.len()..], tail)
         {
             return Some(text);
         }
-        end = dot;
     }
     None
 }
 
-/// The bit of [`RawTable::depths`] for a base of `labels` labels.
-#[inline]
-pub(crate) fn depth_bit(labels: usize) -> u64 {
-    1 << labels.min(63)
+/// The part of a wildcard entry text (`scheme://base[:port]`) that is hashed,
+/// and its scheme.
+fn split_entry(entry: &[u8]) -> (&[u8], &[u8]) {
+    match entry.windows(3).position(|w| w == b"://") {
+        Some(sep) => (&entry[..sep], &entry[sep + 3..]),
+        None => (&[], entry),
+    }
 }
 
-/// The [`RawTable::depths`] mask of wildcard entry texts
-/// (`scheme://base[:port]`).
+/// The [`RawTable::lengths`] mask of wildcard entry texts.
 #[doc(hidden)]
-pub fn wildcard_depths<'k>(entries: impl IntoIterator<Item = &'k [u8]>) -> u64 {
-    entries
-        .into_iter()
-        .map(|entry| {
-            let sep = entry
-                .windows(3)
-                .position(|w| w == b"://")
-                .map_or(0, |i| i + 3);
-            let rest = &entry[sep.min(entry.len())..];
-            let host = rest.split(|b| *b == b':').next().unwrap_or(rest);
-            depth_bit(host.split(|b| *b == b'.').count())
-        })
-        .fold(0, |mask, bit| mask | bit)
+pub fn wildcard_lengths<'k>(entries: impl IntoIterator<Item = &'k [u8]>) -> u64 {
+    length_mask(entries.into_iter().map(|entry| split_entry(entry).1.len()))
 }
 
-/// Builds the key hash of a wildcard entry text (as stored in the tables).
+/// The key hash of a wildcard entry text (`scheme://base[:port]`, or
+/// `scheme://base` in the any-port table): the text after `scheme://`,
+/// hashed with a seed derived from the scheme.
 #[doc(hidden)]
-pub fn wildcard_entry_hash(seed: u64, entry: &[u8], any_port: bool) -> u64 {
-    let sep = entry.windows(3).position(|w| w == b"://").unwrap_or(0);
-    let scheme = &entry[..sep];
-    let rest = &entry[(sep + 3).min(entry.len())..];
-    let (base, port): (&[u8], &[u8]) = match rest.iter().rposition(|b| *b == b':') {
-        Some(colon) if !any_port => (&rest[..colon], &rest[colon + 1..]),
-        _ => (rest, if any_port { b"*" } else { b"" }),
-    };
-    wildcard_key_hash(seed, scheme, port, base)
+pub fn wildcard_entry_hash(seed: u64, entry: &[u8]) -> u64 {
+    let (scheme, tail) = split_entry(entry);
+    hash_bytes(scheme_seed(seed, scheme), tail)
 }
 
 /// Hash used by the exact tables (re-exported for the builder).

@@ -243,43 +243,31 @@ pub(crate) fn is_valid_port(scheme: &[u8], digits: &[u8]) -> bool {
         && default_port(scheme) != Some(digits)
 }
 
-/// Splits a value shaped like `scheme://host[:port]` without validating
-/// it, for the matcher's fast path: a part is trusted only once it has
-/// compared equal to a compiled (canonical) entry or passed its own check.
-/// `None` for IPv6 hosts and values without `://`.
-#[inline]
-pub(crate) fn split_unchecked(text: &[u8]) -> Option<TupleOrigin<'_>> {
-    let scheme_end = text.iter().position(|b| *b == b':')?;
-    if text.get(scheme_end + 1..scheme_end + 3) != Some(b"//") || scheme_end == 0 {
-        return None;
+/// Bytes of a DNS label in the LDH form (letters, digits, hyphen), lowercase:
+/// the only bytes a subdomain wildcard accepts in front of its base.
+const LDH: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-';
+        b += 1;
     }
-    let host_start = scheme_end + 3;
-    if text.get(host_start) == Some(&b'[') {
-        return None;
-    }
-    let host_end = text[host_start..]
-        .iter()
-        .rposition(|b| *b == b':')
-        .map_or(text.len(), |colon| host_start + colon);
-    Some(TupleOrigin {
-        text,
-        scheme_end,
-        host_start,
-        host_end,
-        ipv6: false,
-    })
+    t
+};
+
+/// True for a byte of a lowercase LDH label (one table read).
+#[inline(always)]
+pub(crate) fn is_ldh_byte(b: u8) -> bool {
+    LDH[b as usize]
 }
 
-/// True for a DNS label made of letters, digits and inner hyphens, 1–63 bytes:
-/// the only labels a subdomain wildcard accepts in front of its base.
-pub(crate) fn is_ldh_label(label: &[u8]) -> bool {
-    !label.is_empty()
-        && label.len() <= 63
-        && label[0] != b'-'
-        && label[label.len() - 1] != b'-'
-        && label
-            .iter()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+/// True when a label of LDH bytes is a DNS label: 1–63 bytes, no hyphen at
+/// either end.
+#[inline(always)]
+pub(crate) fn is_ldh_label_shape(label: &[u8]) -> bool {
+    matches!(label, [first, .., last] if label.len() <= 63 && *first != b'-' && *last != b'-')
+        || matches!(label, [only] if *only != b'-')
 }
 
 #[cfg(test)]
@@ -357,8 +345,20 @@ mod tests {
 
     #[test]
     fn ldh_labels() {
+        let is_ldh_label = |l: &[u8]| is_ldh_label_shape(l) && l.iter().all(|b| is_ldh_byte(*b));
         assert!(is_ldh_label(b"a") && is_ldh_label(b"xn--bcher-kva") && is_ldh_label(b"a-b9"));
-        for bad in [&b""[..], b"-a", b"a-", b"a_b", b"A", b"a`b", &[b'a'; 64]] {
+        assert!(is_ldh_label(&[b'a'; 63]));
+        for bad in [
+            &b""[..],
+            b"-",
+            b"-a",
+            b"a-",
+            b"a_b",
+            b"A",
+            b"a`b",
+            b"a.b",
+            &[b'a'; 64],
+        ] {
             assert!(!is_ldh_label(bad), "{bad:?}");
         }
     }

@@ -35,10 +35,11 @@ pub struct RawTable<'a> {
     pub entries: &'a [u8],
     /// The keys' bytes, concatenated.
     pub text: &'a [u8],
-    /// For wildcard tables: bit `k` is set when some base has `k` labels
-    /// (`k` ≥ 63 share bit 63), so a probe skips boundaries no key can
-    /// match. Zero for other tables.
-    pub depths: u64,
+    /// Bit `k % 64` is set when some key is `k` bytes long: a lookup whose
+    /// length no key has costs one test, not a hash. Wildcard tables count
+    /// the hashed part (the text after `scheme://`), so the matcher hashes
+    /// only the suffixes of a host that some key can equal.
+    pub lengths: u64,
 }
 
 impl<'a> RawTable<'a> {
@@ -50,7 +51,7 @@ impl<'a> RawTable<'a> {
         pilots: &[],
         entries: &[],
         text: &[],
-        depths: 0,
+        lengths: 0,
     };
 
     /// True when the table holds no key.
@@ -73,15 +74,42 @@ impl<'a> RawTable<'a> {
             return None;
         }
         let bucket = reduce(h, self.buckets);
-        let pilot = u16::from_le_bytes([self.pilots[2 * bucket], self.pilots[2 * bucket + 1]]);
-        let slot = slot_of(h, pilot, self.slots);
-        let rec = &self.entries[slot * SLOT_BYTES..slot * SLOT_BYTES + SLOT_BYTES];
-        let stored = u64::from_le_bytes(rec[0..8].try_into().ok()?);
-        if stored != h {
+        let &[p0, p1]: &[u8; 2] = self
+            .pilots
+            .get(2 * bucket..2 * bucket + 2)?
+            .try_into()
+            .ok()?;
+        let slot = slot_of(h, u16::from_le_bytes([p0, p1]), self.slots);
+        // One bounds check for the whole record; its fields are then read
+        // from a fixed-size array.
+        let rec: &[u8; SLOT_BYTES] = self
+            .entries
+            .get(slot * SLOT_BYTES..slot * SLOT_BYTES + SLOT_BYTES)?
+            .try_into()
+            .ok()?;
+        let [
+            h0,
+            h1,
+            h2,
+            h3,
+            h4,
+            h5,
+            h6,
+            h7,
+            o0,
+            o1,
+            o2,
+            o3,
+            l0,
+            l1,
+            l2,
+            l3,
+        ] = *rec;
+        if u64::from_le_bytes([h0, h1, h2, h3, h4, h5, h6, h7]) != h {
             return None;
         }
-        let off = u32::from_le_bytes(rec[8..12].try_into().ok()?) as usize;
-        let len = u32::from_le_bytes(rec[12..16].try_into().ok()?) as usize;
+        let off = u32::from_le_bytes([o0, o1, o2, o3]) as usize;
+        let len = u32::from_le_bytes([l0, l1, l2, l3]) as usize;
         self.text.get(off..off + len)
     }
 
@@ -92,6 +120,9 @@ impl<'a> RawTable<'a> {
     /// (`benches/benches/strategies.rs`, recorded in DESIGN.md).
     #[inline]
     pub fn contains(&self, key: &[u8]) -> bool {
+        if self.lengths & length_bit(key.len()) == 0 {
+            return false;
+        }
         if self.slots as usize <= DIRECT_SLOTS {
             return self.entries.chunks_exact(SLOT_BYTES).any(|rec| {
                 let len = u32::from_le_bytes([rec[12], rec[13], rec[14], rec[15]]) as usize;
@@ -116,6 +147,19 @@ impl<'a> RawTable<'a> {
                 (len > 0).then(|| &text[off..off + len])
             })
     }
+}
+
+/// The bit of [`RawTable::lengths`] for a key of `len` bytes.
+#[inline(always)]
+pub(crate) const fn length_bit(len: usize) -> u64 {
+    1 << (len % 64)
+}
+
+/// The [`RawTable::lengths`] mask of a set of key lengths.
+pub(crate) fn length_mask(lengths: impl IntoIterator<Item = usize>) -> u64 {
+    lengths
+        .into_iter()
+        .fold(0, |mask, len| mask | length_bit(len))
 }
 
 #[inline(always)]
@@ -169,8 +213,8 @@ pub struct OwnedTable {
     pub entries: Vec<u8>,
     /// See [`RawTable::text`].
     pub text: Vec<u8>,
-    /// See [`RawTable::depths`].
-    pub depths: u64,
+    /// See [`RawTable::lengths`].
+    pub lengths: u64,
 }
 
 /// Why a table could not be built.
@@ -206,7 +250,7 @@ impl OwnedTable {
             pilots: &self.pilots,
             entries: &self.entries,
             text: &self.text,
-            depths: self.depths,
+            lengths: self.lengths,
         }
     }
 
@@ -319,7 +363,7 @@ fn try_build(keys: &[&[u8]], seed: u64, hash: &impl Fn(u64, &[u8]) -> u64) -> Op
         pilots: pilots.iter().flat_map(|p| p.to_le_bytes()).collect(),
         entries,
         text,
-        depths: 0,
+        lengths: length_mask(keys.iter().map(|k| k.len())),
     })
 }
 
