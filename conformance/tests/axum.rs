@@ -170,3 +170,78 @@ fn route_layer_covers_matched_routes_only() {
     assert_eq!(unrouted.status, 404);
     assert!(unrouted.header("access-control-allow-origin").is_empty());
 }
+
+/// Early answers are written into the request's own header map, cleared
+/// (`HttpCors::handle_mut`): nothing of the request — cookies, credentials,
+/// its other headers — may survive into the answer, whatever the outcome.
+#[test]
+fn early_answers_carry_none_of_the_request_headers() {
+    let rt = runtime();
+    let app = table_app();
+    let preflight = |path: &str, origin: &str, method: &str| {
+        Request::options(path)
+            .header("origin", origin)
+            .header("access-control-request-method", method)
+            .header("access-control-request-headers", "content-type")
+            .header("cookie", "session=secret")
+            .header("authorization", "Bearer secret")
+            .header("x-request-id", "from-the-request")
+            .header("host", "api.example.com")
+            .body(Body::empty())
+            .unwrap()
+    };
+    // What axum itself adds around the layer's answer (`allow` from the
+    // method router, `content-length` from the body) is not the layer's.
+    let names = |d: &Delivered| {
+        let mut names: Vec<String> = d
+            .headers
+            .iter()
+            .map(|(n, _)| n.clone())
+            .filter(|n| n != "allow" && n != "content-length")
+            .collect();
+        names.sort();
+        names
+    };
+    // R12, R13, R18: an allowed preflight gets the CORS headers and nothing else.
+    let allowed = rt.block_on(deliver(
+        app.clone(),
+        preflight("/api/items/1", "https://app.example.com", "PUT"),
+    ));
+    assert_eq!(allowed.status, 204);
+    assert_eq!(
+        names(&allowed),
+        [
+            "access-control-allow-credentials",
+            "access-control-allow-headers",
+            "access-control-allow-methods",
+            "access-control-allow-origin",
+            "access-control-max-age",
+            "vary",
+        ]
+    );
+    assert_eq!(
+        allowed.header("access-control-allow-origin"),
+        ["https://app.example.com"]
+    );
+    // R27: a refused preflight gets a bare 403 with `Vary` only.
+    let refused = rt.block_on(deliver(
+        app.clone(),
+        preflight("/api/items/1", "https://evil.example", "PUT"),
+    ));
+    assert_eq!(
+        (refused.status, names(&refused)),
+        (403, vec!["vary".into()])
+    );
+    // `forbid`: the JSON error, its type and `Vary`.
+    let forbidden = rt.block_on(deliver(
+        app,
+        preflight("/strict/items/1", "https://evil.example", "DELETE"),
+    ));
+    assert_eq!(forbidden.status, 403);
+    assert_eq!(names(&forbidden), ["content-type", "vary"]);
+    assert!(
+        forbidden.body.contains("cors_origin_not_allowed"),
+        "{}",
+        forbidden.body
+    );
+}

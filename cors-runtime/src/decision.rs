@@ -89,7 +89,7 @@ impl<'a> HeaderValue<'a> {
     }
 }
 
-const MAX_HEADERS: usize = 7;
+pub(crate) const MAX_HEADERS: usize = 7;
 
 /// The headers a decision adds, in a stable order.
 #[derive(Clone, Copy, Debug)]

@@ -23,7 +23,7 @@ use ::http::header::{self, HeaderMap, HeaderName, HeaderValue as HttpValue};
 use ::http::{Request, Response, StatusCode, request::Parts};
 
 use crate::apply::{FixedValues, PreparedHeaders, ResponseHeaderSink};
-use crate::decision::{Decision, HeaderValue, ResponseHeader};
+use crate::decision::{Decision, HeaderValue, MAX_HEADERS, ResponseHeader};
 use crate::policy::PolicySource;
 use crate::request::{RequestHeader, RequestView};
 
@@ -52,12 +52,89 @@ pub fn response_header_name(name: ResponseHeader) -> HeaderName {
     }
 }
 
-type Values<'a> = std::iter::Map<header::ValueIter<'a, HttpValue>, fn(&HttpValue) -> &[u8]>;
+/// The values of one request header, as the evaluator reads them.
+#[derive(Debug)]
+pub struct Values<'a>(Option<header::ValueIter<'a, HttpValue>>);
+
+impl<'a> Iterator for Values<'a> {
+    type Item = &'a [u8];
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a [u8]> {
+        self.0.as_mut()?.next().map(HttpValue::as_bytes)
+    }
+}
 
 fn values<'a>(map: &'a HeaderMap, name: impl header::AsHeaderName) -> Values<'a> {
-    map.get_all(name)
-        .iter()
-        .map(HttpValue::as_bytes as fn(&HttpValue) -> &[u8])
+    Values(Some(map.get_all(name).iter()))
+}
+
+/// A request's method and headers, with the headers every evaluation reads
+/// (`Origin`, and on `OPTIONS` the two `Access-Control-Request-*` headers)
+/// looked up in the map once: a preflight costs three lookups, a GET one.
+///
+/// ```
+/// use cors_runtime::RequestView;
+/// use cors_runtime::RequestHeader::Origin;
+/// use cors_runtime::adapters::http::HeaderMapView;
+/// let request = http::Request::get("/").header("origin", "https://a.example").body(()).unwrap();
+/// let view = HeaderMapView::new(request.method(), request.headers());
+/// assert_eq!(view.header_values(Origin).next(), Some(&b"https://a.example"[..]));
+/// assert_eq!(view.origin().unwrap(), "https://a.example");
+/// ```
+#[derive(Debug)]
+pub struct HeaderMapView<'a> {
+    method: &'a [u8],
+    headers: &'a HeaderMap,
+    origin: header::GetAll<'a, HttpValue>,
+    request_method: Option<header::GetAll<'a, HttpValue>>,
+    request_headers: Option<header::GetAll<'a, HttpValue>>,
+}
+
+impl<'a> HeaderMapView<'a> {
+    /// Looks up the headers the evaluator reads for a request with `method`.
+    pub fn new(method: &'a ::http::Method, headers: &'a HeaderMap) -> Self {
+        let preflight = method == ::http::Method::OPTIONS;
+        HeaderMapView {
+            method: method.as_str().as_bytes(),
+            headers,
+            origin: headers.get_all(header::ORIGIN),
+            request_method: preflight
+                .then(|| headers.get_all(header::ACCESS_CONTROL_REQUEST_METHOD)),
+            request_headers: preflight
+                .then(|| headers.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS)),
+        }
+    }
+
+    /// The first `Origin` value (the one a decision echoes).
+    pub fn origin(&self) -> Option<&'a HttpValue> {
+        self.origin.iter().next()
+    }
+}
+
+impl RequestView for HeaderMapView<'_> {
+    type Values<'b>
+        = Values<'b>
+    where
+        Self: 'b;
+
+    fn method(&self) -> &[u8] {
+        self.method
+    }
+
+    fn header_values(&self, name: RequestHeader) -> Values<'_> {
+        let cached = match name {
+            RequestHeader::Origin => Some(&self.origin),
+            RequestHeader::AccessControlRequestMethod => self.request_method.as_ref(),
+            RequestHeader::AccessControlRequestHeaders => self.request_headers.as_ref(),
+            RequestHeader::Host | RequestHeader::SecFetchSite => {
+                return values(self.headers, request_header_name(name));
+            }
+        };
+        // Not looked up: the request is not OPTIONS, and the evaluator reads
+        // these two only on preflights.
+        Values(cached.map(header::GetAll::iter))
+    }
 }
 
 impl RequestView for Parts {
@@ -177,19 +254,19 @@ impl<P: PolicySource> HttpCors<P> {
         }
     }
 
-    /// Evaluates a request given as a view and its header map.
-    pub fn handle_parts(&self, view: &(impl RequestView + ?Sized), headers: &HeaderMap) -> Outcome {
-        let policy = self.source.policy();
-        let decision = policy.evaluate(view);
-        let origin = headers.get(header::ORIGIN);
+    /// Evaluates a request: answer it at once, or forward it and apply the
+    /// prepared headers to the service's response.
+    pub fn handle<B>(&self, request: &Request<B>) -> Outcome {
+        let view = HeaderMapView::new(request.method(), request.headers());
+        let decision = self.source.policy().evaluate(&view);
         let Some(status) = decision.status() else {
-            return Outcome::Forward(self.prepare(&decision, origin));
+            return Outcome::Forward(self.prepare(&decision, view.origin()));
         };
         // An early answer is a new response: its headers go straight into a
         // map sized for them, with nothing to merge.
         let mut map = HeaderMap::with_capacity(decision.headers().len());
         for (name, value) in decision.headers().iter() {
-            if let Some(value) = self.convert(value, origin) {
+            if let Some(value) = self.convert(value, view.origin()) {
                 map.insert(response_header_name(name), value);
             }
         }
@@ -198,28 +275,110 @@ impl<P: PolicySource> HttpCors<P> {
             .map(|b| b.to_string())
             .unwrap_or_default();
         let mut response = Response::new(body);
-        *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN);
+        *response.status_mut() = status_code(status);
         *response.headers_mut() = map;
         Outcome::Respond(response)
     }
 
-    /// [`HttpCors::handle_parts`] for a whole request.
-    pub fn handle<B>(&self, request: &Request<B>) -> Outcome {
-        self.handle_parts(request, request.headers())
+    /// [`HttpCors::handle`] for a caller that owns the request and drops it
+    /// when the answer is early (the tower layer). The early answer's headers
+    /// are written into the request's own header map, cleared first, so
+    /// answering a preflight allocates nothing: take them with
+    /// `std::mem::take(request.headers_mut())`. The echoed origin is moved out
+    /// of that map, not copied. A forwarded request is left untouched.
+    ///
+    /// ```
+    /// use cors_runtime::adapters::http::{Handled, HttpCors};
+    /// # let policy = cors_policy::load(r#"
+    /// #     origins = ["https://app.example.com"]
+    /// #     methods = ["PUT"]
+    /// # "#).unwrap();
+    /// let cors = HttpCors::new(policy);
+    /// let mut request = http::Request::options("/items/7")
+    ///     .header("origin", "https://app.example.com")
+    ///     .header("access-control-request-method", "PUT")
+    ///     .header("cookie", "session=secret")
+    ///     .body(())
+    ///     .unwrap();
+    /// let Handled::Respond { status, body } = cors.handle_mut(&mut request) else {
+    ///     unreachable!("an allowed preflight is answered at once")
+    /// };
+    /// let headers = std::mem::take(request.headers_mut());
+    /// assert_eq!((status.as_u16(), body), (204, None));
+    /// assert_eq!(headers["access-control-allow-origin"], "https://app.example.com");
+    /// assert!(headers.get("cookie").is_none()); // nothing of the request is left
+    /// ```
+    pub fn handle_mut<B>(&self, request: &mut Request<B>) -> Handled {
+        let view = HeaderMapView::new(request.method(), request.headers());
+        let decision = self.source.policy().evaluate(&view);
+        let Some(status) = decision.status() else {
+            return Handled::Forward(self.prepare(&decision, view.origin()));
+        };
+        // Fixed values are cloned from the table; `None` stands for the
+        // echoed origin, moved out of the request once its borrow ends.
+        let mut answer: [Option<(ResponseHeader, Option<HttpValue>)>; MAX_HEADERS] =
+            Default::default();
+        for (slot, (name, value)) in answer.iter_mut().zip(decision.headers().iter()) {
+            let value = match value {
+                HeaderValue::Fixed(v, _) => Some(self.fixed.get(v).clone()),
+                HeaderValue::RequestOrigin(_) => None,
+            };
+            *slot = Some((name, value));
+        }
+        let body = decision
+            .error_body()
+            .map(|b| bytes::Bytes::from(b.to_string()));
+        let headers = request.headers_mut();
+        // A decision echoes the request's only Origin line.
+        let mut origin = headers.remove(header::ORIGIN);
+        headers.clear();
+        for (name, value) in answer.into_iter().flatten() {
+            if let Some(value) = value.or_else(|| origin.take()) {
+                headers.insert(response_header_name(name), value);
+            }
+        }
+        Handled::Respond {
+            status: status_code(status),
+            body,
+        }
     }
+}
+
+fn status_code(status: u16) -> StatusCode {
+    StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN)
+}
+
+/// What to do with a request handled by [`HttpCors::handle_mut`].
+#[derive(Debug)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "boxing either variant would cost an allocation on every request"
+)]
+pub enum Handled {
+    /// Answer at once with this status and body (`None`: empty); the
+    /// answer's headers are in the request's header map.
+    Respond {
+        /// The status: the policy's preflight status, or 403.
+        status: StatusCode,
+        /// The JSON error body of a `forbid` rejection.
+        body: Option<bytes::Bytes>,
+    },
+    /// Call the service with the request, then apply these headers to its
+    /// response, whatever its status (R20).
+    Forward(PreparedHeaders<HttpValue>),
 }
 
 /// What the tower layer needs from a prepared policy: an answer for each
 /// request. Implemented by [`HttpCors`] and, with the `reload` feature, by
 /// [`ReloadableHttpCors`].
 pub trait HandleRequest {
-    /// Evaluates a request and prepares the headers to send.
-    fn handle_request<B>(&self, request: &Request<B>) -> Outcome;
+    /// Evaluates a request as [`HttpCors::handle_mut`] does.
+    fn handle_request<B>(&self, request: &mut Request<B>) -> Handled;
 }
 
 impl<P: PolicySource> HandleRequest for HttpCors<P> {
-    fn handle_request<B>(&self, request: &Request<B>) -> Outcome {
-        self.handle(request)
+    fn handle_request<B>(&self, request: &mut Request<B>) -> Handled {
+        self.handle_mut(request)
     }
 }
 
@@ -231,7 +390,7 @@ mod reload {
     use ::http::Request;
     use arc_swap::ArcSwap;
 
-    use super::{HandleRequest, HttpCors, Outcome};
+    use super::{HandleRequest, Handled, HttpCors};
     use crate::policy::OwnedPolicy;
 
     /// A run-time-built policy that can be replaced while requests are in
@@ -244,11 +403,11 @@ mod reload {
     /// invalid file and the old policy keeps serving.
     ///
     /// ```
-    /// use cors_runtime::adapters::http::{HandleRequest, Outcome, ReloadableHttpCors};
+    /// use cors_runtime::adapters::http::{HandleRequest, Handled, ReloadableHttpCors};
     /// let cors = ReloadableHttpCors::new(cors_policy::load(r#"origins = ["https://a.example"]"#).unwrap());
-    /// let request = http::Request::get("/").header("origin", "https://b.example").body(()).unwrap();
+    /// let mut request = http::Request::get("/").header("origin", "https://b.example").body(()).unwrap();
     /// // Not allowed yet: forwarded without CORS headers.
-    /// let Outcome::Forward(headers) = cors.handle_request(&request) else { unreachable!() };
+    /// let Handled::Forward(headers) = cors.handle_request(&mut request) else { unreachable!() };
     /// assert!(!headers.is_empty()); // only `Vary: Origin`
     ///
     /// match cors_policy::load(r#"origins = ["https://b.example", "null"]"#) {
@@ -285,9 +444,9 @@ mod reload {
     }
 
     impl HandleRequest for ReloadableHttpCors {
-        fn handle_request<B>(&self, request: &Request<B>) -> Outcome {
+        fn handle_request<B>(&self, request: &mut Request<B>) -> Handled {
             // One load per request: the decision is taken entirely from it.
-            self.current.load().handle(request)
+            self.current.load().handle_mut(request)
         }
     }
 }

@@ -50,7 +50,7 @@ use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
 
-use super::http::{HandleRequest, HeaderMapSink, HttpCors, Outcome};
+use super::http::{HandleRequest, Handled, HeaderMapSink, HttpCors};
 use crate::apply::PreparedHeaders;
 use crate::policy::PolicySource;
 
@@ -138,14 +138,21 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
-        match self.cors.handle_request(&request) {
-            Outcome::Respond(early) => ResponseFuture {
-                state: State::Early {
-                    response: Some(early.map(|body| (!body.is_empty()).then(|| Bytes::from(body)))),
-                },
-            },
-            Outcome::Forward(headers) => ResponseFuture {
+    fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
+        match self.cors.handle_request(&mut request) {
+            Handled::Respond { status, body } => {
+                // The answer's headers were written into the request's own
+                // map (see `HttpCors::handle_mut`); the request is dropped.
+                let mut response = Response::new(body);
+                *response.status_mut() = status;
+                *response.headers_mut() = std::mem::take(request.headers_mut());
+                ResponseFuture {
+                    state: State::Early {
+                        response: Some(response),
+                    },
+                }
+            }
+            Handled::Forward(headers) => ResponseFuture {
                 state: State::Inner {
                     future: self.inner.call(request),
                     headers: Some(headers),
