@@ -16,7 +16,7 @@ use actix_web::{App, HttpResponse, test, web};
 use cors_benches as p;
 
 mod common;
-use common::{get, inner, preflight, ready};
+use common::{get, inner, inner_with_header, preflight, ready};
 use cors_runtime::SimpleRequest;
 use http::{HeaderValue, Method, Request, Response, header};
 use tower::{Layer, Service};
@@ -142,6 +142,29 @@ fn main() {
             "tower-http CorsLayer, header values as hyper parses them",
             tower_count(tower_http.layer(inner()), || hyper_like(preflight(&origin))),
             tower_count(tower_http.layer(inner()), || hyper_like(get(&origin))),
+        ),
+        // A handler that sets a header has allocated its response's map
+        // already: what is left is the middleware's own.
+        (
+            "inner service that sets `content-type`",
+            tower_count(inner_with_header(), || hyper_like(preflight(&origin))),
+            tower_count(inner_with_header(), || hyper_like(get(&origin))),
+        ),
+        (
+            "corsc tower adapter around it, as hyper parses",
+            tower_count(ours.layer(inner_with_header()), || {
+                hyper_like(preflight(&origin))
+            }),
+            tower_count(ours.layer(inner_with_header()), || hyper_like(get(&origin))),
+        ),
+        (
+            "tower-http CorsLayer around it, as hyper parses",
+            tower_count(tower_http.layer(inner_with_header()), || {
+                hyper_like(preflight(&origin))
+            }),
+            tower_count(tower_http.layer(inner_with_header()), || {
+                hyper_like(get(&origin))
+            }),
         ),
     ];
 

@@ -29,6 +29,20 @@ pub(crate) fn inner()
     service_fn(|_req: Request<()>| async { Ok::<_, Infallible>(Response::new(String::new())) })
 }
 
+/// A handler as most are: an empty 200 with a `content-type`, so its
+/// response already has a header map when a middleware adds to it.
+pub(crate) fn inner_with_header()
+-> impl Service<Request<()>, Response = Response<String>, Error = Infallible> + Clone {
+    service_fn(|_req: Request<()>| async {
+        let mut response = Response::new(String::new());
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            http::HeaderValue::from_static("application/json"),
+        );
+        Ok::<_, Infallible>(response)
+    })
+}
+
 /// A preflight for `PUT` with `content-type,x-request-id`.
 pub(crate) fn preflight(origin: &str) -> Request<()> {
     Request::builder()
