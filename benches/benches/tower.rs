@@ -10,6 +10,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use cors_benches as p;
+use cors_runtime::adapters::http::HeaderMapView;
 
 mod common;
 use common::{get, inner, preflight, ready};
@@ -145,5 +146,60 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// What bounds a preflight answered by any middleware: the evaluation alone
+/// (our core, on the same request), and writing the six preflight headers
+/// into an `http::HeaderMap` — which tower-http does as well.
+fn floor(c: &mut Criterion) {
+    let mut group = c.benchmark_group("tower_floor");
+    let (policy, _) = p::exact(100);
+    let origin = p::exact_origin(99);
+    let request = preflight(&origin);
+    group.bench_function("evaluate_preflight/100", |b| {
+        b.iter(|| {
+            let request = black_box(&request);
+            let view = HeaderMapView::new(request.method(), request.headers());
+            black_box(policy.evaluate(&view).status())
+        })
+    });
+    let values: [(header::HeaderName, HeaderValue); 6] = [
+        (
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_str(&origin).unwrap(),
+        ),
+        (
+            header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+            HeaderValue::from_static("true"),
+        ),
+        (
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            HeaderValue::from_static("GET, PUT, DELETE"),
+        ),
+        (
+            header::ACCESS_CONTROL_ALLOW_HEADERS,
+            HeaderValue::from_static("content-type, x-request-id"),
+        ),
+        (
+            header::ACCESS_CONTROL_MAX_AGE,
+            HeaderValue::from_static("600"),
+        ),
+        (
+            header::VARY,
+            HeaderValue::from_static(
+                "Origin, Access-Control-Request-Method, Access-Control-Request-Headers",
+            ),
+        ),
+    ];
+    group.bench_function("six_headers_into_a_header_map", |b| {
+        b.iter(|| {
+            let mut map = http::HeaderMap::new();
+            for (name, value) in &values {
+                map.insert(name.clone(), value.clone());
+            }
+            black_box(map)
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench, floor);
 criterion_main!(benches);

@@ -24,7 +24,7 @@ use ::http::{Request, Response, StatusCode, request::Parts};
 
 use crate::apply::{FixedValues, PreparedHeaders, ResponseHeaderSink};
 use crate::decision::{Decision, HeaderValue, MAX_HEADERS, ResponseHeader};
-use crate::policy::PolicySource;
+use crate::policy::{FixedValue, PolicySource};
 use crate::request::{RequestHeader, RequestView};
 
 /// The `http` header name of a request header the evaluator reads.
@@ -314,16 +314,15 @@ impl<P: PolicySource> HttpCors<P> {
         let Some(status) = decision.status() else {
             return Handled::Forward(self.prepare(&decision, view.origin()));
         };
-        // Fixed values are cloned from the table; `None` stands for the
+        // What to write, as small copyable names: `None` stands for the
         // echoed origin, moved out of the request once its borrow ends.
-        let mut answer: [Option<(ResponseHeader, Option<HttpValue>)>; MAX_HEADERS] =
-            Default::default();
+        let mut answer = [(ResponseHeader::Vary, None::<FixedValue>); MAX_HEADERS];
+        let count = decision.headers().len();
         for (slot, (name, value)) in answer.iter_mut().zip(decision.headers().iter()) {
-            let value = match value {
-                HeaderValue::Fixed(v, _) => Some(self.fixed.get(v).clone()),
-                HeaderValue::RequestOrigin(_) => None,
+            *slot = match value {
+                HeaderValue::Fixed(v, _) => (name, Some(v)),
+                HeaderValue::RequestOrigin(_) => (name, None),
             };
-            *slot = Some((name, value));
         }
         let body = decision
             .error_body()
@@ -332,10 +331,15 @@ impl<P: PolicySource> HttpCors<P> {
         // A decision echoes the request's only Origin line.
         let mut origin = headers.remove(header::ORIGIN);
         headers.clear();
-        for (name, value) in answer.into_iter().flatten() {
-            if let Some(value) = value.or_else(|| origin.take()) {
-                headers.insert(response_header_name(name), value);
-            }
+        for &(name, value) in &answer[..count] {
+            let value = match value {
+                Some(v) => self.fixed.get(v).clone(),
+                None => match origin.take() {
+                    Some(origin) => origin,
+                    None => continue,
+                },
+            };
+            headers.insert(response_header_name(name), value);
         }
         Handled::Respond {
             status: status_code(status),
