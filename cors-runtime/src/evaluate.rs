@@ -108,14 +108,19 @@ impl<'p> Policy<'p> {
     /// assert!(owned.policy().allows_origin(b"https://a.b.example.com"));
     /// assert!(!owned.policy().allows_origin(b"https://example.com.evil.test"));
     /// ```
+    #[inline]
     pub fn allows_origin(&self, origin: &[u8]) -> bool {
         match self.raw.origins.match_unchecked(origin) {
             FastMatch::Listed(_) => true,
             FastMatch::NotListed => false,
-            FastMatch::Unknown => {
-                origin::parse(origin).is_ok_and(|o| self.match_origin(&o).is_some())
-            }
+            FastMatch::Unknown => self.allows_parsed_origin(origin),
         }
+    }
+
+    /// The rare path of [`Policy::allows_origin`], kept out of line.
+    #[cold]
+    fn allows_parsed_origin(&self, origin: &[u8]) -> bool {
+        origin::parse(origin).is_ok_and(|o| self.match_origin(&o).is_some())
     }
 
     fn match_origin(&self, o: &RequestOrigin<'_>) -> Option<MatchedBy<'p>> {

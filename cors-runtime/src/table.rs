@@ -3,15 +3,17 @@
 //! The layout is the same whether the blobs are `static` literals emitted by
 //! `cors_policy!` or vectors built at run time, so both kinds of policy run the
 //! exact same lookup. The scheme is PTHash-style "hash and displace": every key
-//! hashes to a bucket; each bucket stores a 16-bit pilot that was searched at
-//! build time so that all its keys land in distinct free slots. A lookup is one
+//! hashes to a bucket (by the low half of its hash); each bucket stores the
+//! displacement of a 16-bit pilot that was searched at build time so that all
+//! its keys land in distinct free slots (by the high half of the displaced
+//! hash). A lookup is one
 //! hash, two array reads and one comparison, whatever the number of keys.
 //!
 //! Slots are 16 bytes: the key's full 64-bit hash, then the offset and length
 //! of its text in the text blob. Comparing the stored hash first keeps a miss
 //! from touching the text at all.
 
-use crate::hash::{hash_bytes, pilot_mask, reduce};
+use crate::hash::{hash_bytes, pilot_mask, reduce, reduce_low};
 
 const SLOT_BYTES: usize = 16;
 
@@ -25,11 +27,12 @@ pub(crate) const DIRECT_SLOTS: usize = 4;
 pub struct RawTable<'a> {
     /// Seed of the key hash.
     pub seed: u64,
-    /// Number of buckets (each has a 2-byte pilot).
+    /// Number of buckets (each has an 8-byte displacement).
     pub buckets: u32,
     /// Number of 16-byte slots.
     pub slots: u32,
-    /// Little-endian `u16` pilots, one per bucket.
+    /// Little-endian `u64` displacements, one per bucket: each bucket's
+    /// pilot, already scrambled, so a lookup only XORs it in.
     pub pilots: &'a [u8],
     /// Slot records: hash `u64`, text offset `u32`, text length `u32`, little-endian.
     pub entries: &'a [u8],
@@ -73,13 +76,13 @@ impl<'a> RawTable<'a> {
         if self.slots == 0 {
             return None;
         }
-        let bucket = reduce(h, self.buckets);
-        let &[p0, p1]: &[u8; 2] = self
+        let bucket = reduce_low(h, self.buckets);
+        let displacement: &[u8; 8] = self
             .pilots
-            .get(2 * bucket..2 * bucket + 2)?
+            .get(8 * bucket..8 * bucket + 8)?
             .try_into()
             .ok()?;
-        let slot = slot_of(h, u16::from_le_bytes([p0, p1]), self.slots);
+        let slot = slot_of(h, u64::from_le_bytes(*displacement), self.slots);
         // One bounds check for the whole record; its fields are then read
         // from a fixed-size array.
         let rec: &[u8; SLOT_BYTES] = self
@@ -163,11 +166,8 @@ pub(crate) fn length_mask(lengths: impl IntoIterator<Item = usize>) -> u64 {
 }
 
 #[inline(always)]
-fn slot_of(h: u64, pilot: u16, slots: u32) -> usize {
-    reduce(
-        (h ^ pilot_mask(pilot)).wrapping_mul(0x9e37_79b9_7f4a_7c15),
-        slots,
-    )
+fn slot_of(h: u64, displacement: u64, slots: u32) -> usize {
+    reduce(h ^ displacement, slots)
 }
 
 /// Byte equality without a call to `memcmp`: origins are short, and the
@@ -306,7 +306,7 @@ fn try_build(keys: &[&[u8]], seed: u64, hash: &impl Fn(u64, &[u8]) -> u64) -> Op
     let slots = (n + n / 16 + 1) as u32;
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); buckets as usize];
     for (i, &h) in hashes.iter().enumerate() {
-        members[reduce(h, buckets)].push(i);
+        members[reduce_low(h, buckets)].push(i);
     }
     let mut order: Vec<usize> = (0..buckets as usize).collect();
     order.sort_by_key(|&b| (std::cmp::Reverse(members[b].len()), b));
@@ -323,7 +323,7 @@ fn try_build(keys: &[&[u8]], seed: u64, hash: &impl Fn(u64, &[u8]) -> u64) -> Op
         'pilot: for pilot in 0..=u16::MAX {
             scratch.clear();
             for &k in &members[b] {
-                let s = slot_of(hashes[k], pilot, slots);
+                let s = slot_of(hashes[k], pilot_mask(pilot), slots);
                 if taken[s] || scratch.contains(&s) {
                     continue 'pilot;
                 }
@@ -360,7 +360,10 @@ fn try_build(keys: &[&[u8]], seed: u64, hash: &impl Fn(u64, &[u8]) -> u64) -> Op
         seed,
         buckets,
         slots,
-        pilots: pilots.iter().flat_map(|p| p.to_le_bytes()).collect(),
+        pilots: pilots
+            .iter()
+            .flat_map(|p| pilot_mask(*p).to_le_bytes())
+            .collect(),
         entries,
         text,
         lengths: length_mask(keys.iter().map(|k| k.len())),
