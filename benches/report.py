@@ -105,3 +105,25 @@ for size in [1 << 10, 1 << 12, 1 << 14, 1 << 16, 1 << 18, 1 << 20]:
         t = median("hostile", name, str(size))
         cells += [fmt(t), "—" if t is None else f"{t / size * 1000:.2f} ps"]
     print(f"| {size:,} | " + " | ".join(cells) + " |")
+
+print("\n### What bounds a preflight (`tower_floor`)\n")
+print("| step | median |")
+print("|---|---:|")
+print(f"| core evaluation of the preflight, 100 origins (`HeaderMapView` + `Policy::evaluate`) | {fmt(median('tower_floor', 'evaluate_preflight', '100'))} |")
+print(f"| six preflight headers into a new `http::HeaderMap` (what any middleware writes) | {fmt(median('tower_floor', 'six_headers_into_a_header_map'))} |")
+
+print("\n### Strategies (`strategies`, for DESIGN.md)\n")
+print("**Exact origins** — the lookup step alone, hit = last inserted\n")
+print("| N | table, hit | direct comparison, hit | `HashSet`, hit | table, miss | direct, miss |")
+print("|---:|---:|---:|---:|---:|---:|")
+for n in [1, 2, 4, 8, 16, 100, 10000]:
+    cells = [median("exact_strategy", f"{impl}_{label}", str(n))
+             for impl, label in [("table", "hit"), ("direct", "hit"), ("hashset", "hit"), ("table", "miss"), ("direct", "miss")]]
+    print(f"| {n:,} | " + " | ".join(fmt(c) for c in cells) + " |")
+print("\n**Subdomain wildcards** — `allows_origin` on a wildcard-only policy vs an aho-corasick DFA\n")
+print("| patterns | suffix scan, depth 1 | aho-corasick, depth 1 | suffix scan, depth 4 | aho-corasick, depth 4 | suffix scan, miss | aho-corasick, miss |")
+print("|---:|---:|---:|---:|---:|---:|---:|")
+for n in [1, 10, 100, 1000, 10000]:
+    cells = [median("wildcard_strategy", f"{impl}_{label}", str(n))
+             for label in ["depth1", "depth4", "miss"] for impl in ["suffix_scan", "aho_corasick"]]
+    print(f"| {n:,} | " + " | ".join(fmt(c) for c in cells) + " |")
