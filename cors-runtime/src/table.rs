@@ -121,20 +121,33 @@ impl<'a> RawTable<'a> {
     /// Tables of at most [`DIRECT_SLOTS`] slots (three keys or fewer) are
     /// scanned instead: comparing lengths, then bytes, beats hashing there
     /// (`benches/benches/strategies.rs`, recorded in DESIGN.md).
-    #[inline]
+    #[inline(always)]
     pub fn contains(&self, key: &[u8]) -> bool {
         if self.lengths & length_bit(key.len()) == 0 {
             return false;
         }
         if self.slots as usize <= DIRECT_SLOTS {
-            return self.entries.chunks_exact(SLOT_BYTES).any(|rec| {
-                let len = u32::from_le_bytes([rec[12], rec[13], rec[14], rec[15]]) as usize;
-                len == key.len() && len > 0 && {
-                    let off = u32::from_le_bytes([rec[8], rec[9], rec[10], rec[11]]) as usize;
-                    self.text.get(off..off + len) == Some(key)
-                }
-            });
+            self.contains_direct(key)
+        } else {
+            self.contains_hashed(key)
         }
+    }
+
+    #[inline]
+    fn contains_direct(&self, key: &[u8]) -> bool {
+        self.entries.chunks_exact(SLOT_BYTES).any(|rec| {
+            let len = u32::from_le_bytes([rec[12], rec[13], rec[14], rec[15]]) as usize;
+            len == key.len() && len > 0 && {
+                let off = u32::from_le_bytes([rec[8], rec[9], rec[10], rec[11]]) as usize;
+                self.text
+                    .get(off..off + len)
+                    .is_some_and(|t| eq_bytes(t, key))
+            }
+        })
+    }
+
+    #[inline]
+    fn contains_hashed(&self, key: &[u8]) -> bool {
         self.probe(hash_bytes(self.seed, key))
             .is_some_and(|stored| eq_bytes(stored, key))
     }
