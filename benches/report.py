@@ -109,7 +109,7 @@ for size in [1 << 10, 1 << 12, 1 << 14, 1 << 16, 1 << 18, 1 << 20]:
 print("\n### What bounds a preflight (`tower_floor`)\n")
 print("| step | median |")
 print("|---|---:|")
-print(f"| core evaluation of the preflight, 100 origins (`HeaderMapView` + `Policy::evaluate`) | {fmt(median('tower_floor', 'evaluate_preflight', '100'))} |")
+print(f"| core evaluation of the preflight, 100 origins (`HeaderMapView` + `Policy::evaluate`) | {fmt(median('tower_floor', 'evaluate_preflight_100'))} |")
 print(f"| six preflight headers into a new `http::HeaderMap` (what any middleware writes) | {fmt(median('tower_floor', 'six_headers_into_a_header_map'))} |")
 
 print("\n### Strategies (`strategies`, for DESIGN.md)\n")

@@ -266,8 +266,7 @@ pub(crate) fn is_ldh_byte(b: u8) -> bool {
 /// either end.
 #[inline(always)]
 pub(crate) fn is_ldh_label_shape(label: &[u8]) -> bool {
-    matches!(label, [first, .., last] if label.len() <= 63 && *first != b'-' && *last != b'-')
-        || matches!(label, [only] if *only != b'-')
+    (1..=63).contains(&label.len()) && label.first() != Some(&b'-') && label.last() != Some(&b'-')
 }
 
 #[cfg(test)]
