@@ -4,8 +4,8 @@
 //! with the reference evaluator on a GET and a preflight.
 #![no_main]
 
-use cors_runtime::PolicySource;
 use cors_runtime::__private::FastMatch;
+use cors_runtime::PolicySource;
 use libfuzzer_sys::fuzz_target;
 
 mod common;
