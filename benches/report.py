@@ -112,6 +112,13 @@ print("|---|---:|")
 print(f"| core evaluation of the preflight, 100 origins (`HeaderMapView` + `Policy::evaluate`) | {fmt(median('tower_floor', 'evaluate_preflight_100'))} |")
 print(f"| six preflight headers into a new `http::HeaderMap` (what any middleware writes) | {fmt(median('tower_floor', 'six_headers_into_a_header_map'))} |")
 
+print("\n### What bounds a preflight through actix (`actix_floor`)\n")
+print("| step | median |")
+print("|---|---:|")
+print(f"| core evaluation of the preflight, 100 origins (`ServiceRequest` view + `Policy::evaluate`) | {fmt(median('actix_floor', 'evaluate_preflight_100'))} |")
+print(f"| a new 204 `HttpResponse` | {fmt(median('actix_floor', 'new_response'))} |")
+print(f"| the same with the six preflight headers inserted | {fmt(median('actix_floor', 'six_headers_into_a_new_response'))} |")
+
 print("\n### Strategies (`strategies`, for DESIGN.md)\n")
 print("**Exact origins** — the lookup step alone, hit = last inserted\n")
 print("| N | table, hit | direct comparison, hit | `HashSet`, hit | table, miss | direct, miss |")
