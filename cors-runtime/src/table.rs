@@ -83,36 +83,18 @@ impl<'a> RawTable<'a> {
             .try_into()
             .ok()?;
         let slot = slot_of(h, u64::from_le_bytes(*displacement), self.slots);
-        // One bounds check for the whole record; its fields are then read
-        // from a fixed-size array.
+        // One bounds check for the whole record.
         let rec: &[u8; SLOT_BYTES] = self
             .entries
             .get(slot * SLOT_BYTES..slot * SLOT_BYTES + SLOT_BYTES)?
             .try_into()
             .ok()?;
-        let [
-            h0,
-            h1,
-            h2,
-            h3,
-            h4,
-            h5,
-            h6,
-            h7,
-            o0,
-            o1,
-            o2,
-            o3,
-            l0,
-            l1,
-            l2,
-            l3,
-        ] = *rec;
-        if u64::from_le_bytes([h0, h1, h2, h3, h4, h5, h6, h7]) != h {
+        // Constant ranges of a fixed-size array: no further bounds checks.
+        if u64::from_le_bytes(rec[..8].try_into().ok()?) != h {
             return None;
         }
-        let off = u32::from_le_bytes([o0, o1, o2, o3]) as usize;
-        let len = u32::from_le_bytes([l0, l1, l2, l3]) as usize;
+        let off = u32::from_le_bytes(rec[8..12].try_into().ok()?) as usize;
+        let len = u32::from_le_bytes(rec[12..].try_into().ok()?) as usize;
         self.text.get(off..off + len)
     }
 
