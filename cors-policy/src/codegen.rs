@@ -11,7 +11,7 @@ use quote::quote;
 
 fn table(t: &OwnedTable) -> TokenStream {
     let (seed, buckets, slots, lengths) = (t.seed, t.buckets, t.slots, t.lengths);
-    let pilots = Literal::byte_string(&t.pilots);
+    let displacements = Literal::byte_string(&t.displacements);
     let entries = Literal::byte_string(&t.entries);
     let text = Literal::byte_string(&t.text);
     quote! {
@@ -19,7 +19,7 @@ fn table(t: &OwnedTable) -> TokenStream {
             seed: #seed,
             buckets: #buckets,
             slots: #slots,
-            pilots: #pilots,
+            displacements: #displacements,
             entries: #entries,
             text: #text,
             lengths: #lengths,

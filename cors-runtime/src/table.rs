@@ -6,8 +6,8 @@
 //! hashes to a bucket (by the low half of its hash); each bucket stores the
 //! displacement of a 16-bit pilot that was searched at build time so that all
 //! its keys land in distinct free slots (by the high half of the displaced
-//! hash). A lookup is one
-//! hash, two array reads and one comparison, whatever the number of keys.
+//! hash). A lookup is one hash, two array reads and one comparison, whatever
+//! the number of keys.
 //!
 //! Slots are 16 bytes: the key's full 64-bit hash, then the offset and length
 //! of its text in the text blob. Comparing the stored hash first keeps a miss
@@ -33,7 +33,7 @@ pub struct RawTable<'a> {
     pub slots: u32,
     /// Little-endian `u64` displacements, one per bucket: each bucket's
     /// pilot, already scrambled, so a lookup only XORs it in.
-    pub pilots: &'a [u8],
+    pub displacements: &'a [u8],
     /// Slot records: hash `u64`, text offset `u32`, text length `u32`, little-endian.
     pub entries: &'a [u8],
     /// The keys' bytes, concatenated.
@@ -51,7 +51,7 @@ impl<'a> RawTable<'a> {
         seed: 0,
         buckets: 0,
         slots: 0,
-        pilots: &[],
+        displacements: &[],
         entries: &[],
         text: &[],
         lengths: 0,
@@ -78,7 +78,7 @@ impl<'a> RawTable<'a> {
         }
         let bucket = reduce_low(h, self.buckets);
         let displacement: &[u8; 8] = self
-            .pilots
+            .displacements
             .get(8 * bucket..8 * bucket + 8)?
             .try_into()
             .ok()?;
@@ -202,8 +202,8 @@ pub struct OwnedTable {
     pub buckets: u32,
     /// See [`RawTable::slots`].
     pub slots: u32,
-    /// See [`RawTable::pilots`].
-    pub pilots: Vec<u8>,
+    /// See [`RawTable::displacements`].
+    pub displacements: Vec<u8>,
     /// See [`RawTable::entries`].
     pub entries: Vec<u8>,
     /// See [`RawTable::text`].
@@ -242,7 +242,7 @@ impl OwnedTable {
             seed: self.seed,
             buckets: self.buckets,
             slots: self.slots,
-            pilots: &self.pilots,
+            displacements: &self.displacements,
             entries: &self.entries,
             text: &self.text,
             lengths: self.lengths,
@@ -355,7 +355,7 @@ fn try_build(keys: &[&[u8]], seed: u64, hash: &impl Fn(u64, &[u8]) -> u64) -> Op
         seed,
         buckets,
         slots,
-        pilots: pilots
+        displacements: pilots
             .iter()
             .flat_map(|p| pilot_mask(*p).to_le_bytes())
             .collect(),
