@@ -74,7 +74,7 @@ for group, peer, peer_name, bare_key in [
         print(f"**{kind}** (bare service: {fmt(bare)})\n")
         print(f"| origins | corsc | {peer_name} | corsc − bare | peer − bare | peer / corsc (bare subtracted) |")
         print("|---:|---:|---:|---:|---:|---:|")
-        for n in [1, 10, 100, 1000, 10000]:
+        for n in [1, 10, 100, 1000, 10000, 100000]:
             ours = median(group, f"{kind}_corsc", str(n))
             theirs = median(group, f"{kind}_{peer}", str(n))
             if ours is None:

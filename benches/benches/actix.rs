@@ -82,7 +82,7 @@ macro_rules! app {
 fn bench(c: &mut Criterion) {
     let rt = actix_rt::Runtime::new().unwrap();
     let mut group = c.benchmark_group("actix");
-    for n in [1, 10, 100, 1_000, 10_000] {
+    for n in [1, 10, 100, 1_000, 10_000, 100_000] {
         let (policy, _) = p::exact(n);
         let origin = p::exact_origin(n - 1);
         let ours = app!(rt, cors_runtime::adapters::actix::Cors::new(policy));

@@ -57,7 +57,7 @@ fn run<S, B>(
 
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("tower");
-    for n in [1, 10, 100, 1_000, 10_000] {
+    for n in [1, 10, 100, 1_000, 10_000, 100_000] {
         let (policy, _) = p::exact(n);
         let origin = p::exact_origin(n - 1);
         let list: Vec<HeaderValue> = p::exact_origins(n)
