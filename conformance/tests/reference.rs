@@ -16,7 +16,7 @@ use proptest::prelude::*;
 mod common;
 
 /// Origin patterns a generated policy draws from, and origins near them.
-const PATTERNS: [&str; 10] = [
+const PATTERNS: [&str; 11] = [
     "https://app.example.com",
     "https://admin.example.com:8443",
     "http://localhost:*",
@@ -24,12 +24,13 @@ const PATTERNS: [&str; 10] = [
     "https://*.eu.example.org:8443",
     "https://*.dev.example.net:*",
     "http://[::1]:3000",
+    "http://[::2]:*",
     "http://192.168.1.20",
     "null",
     "https://xn--bcher-kva.example",
 ];
 
-const ORIGINS: [&str; 16] = [
+const ORIGINS: [&str; 18] = [
     "https://app.example.com",
     "https://admin.example.com:8443",
     "https://admin.example.com",
@@ -43,6 +44,8 @@ const ORIGINS: [&str; 16] = [
     "https://q.dev.example.net:1",
     "https://q.dev.example.net",
     "http://[::1]:3000",
+    "http://[::2]:8080",
+    "http://[::2]",
     "http://192.168.1.20",
     "null",
     "https://xn--bcher-kva.example",

@@ -134,6 +134,7 @@ mod tests {
         for x in [0, 1, u64::MAX, u64::MAX / 3, 0x8000_0000_0000_0000] {
             for n in [1u32, 2, 3, 1000, u32::MAX] {
                 assert!(reduce(x, n) < n as usize);
+                assert!(reduce_low(x, n) < n as usize);
             }
         }
     }
