@@ -83,23 +83,17 @@ fn scheme_seed(seed: u64, scheme: &[u8]) -> u64 {
 
 impl<'a> RawOrigins<'a> {
     /// Matches a parsed tuple origin. Runs in time linear in the origin's
-    /// length. Domain and IPv4 origins go through the fast path's probes, so
-    /// both paths decide with the same code.
+    /// length. It goes through the fast path's probes, so both paths decide
+    /// with the same code (an IPv6 host never passes a wildcard's LDH scan).
     #[inline]
     pub(crate) fn match_tuple(&self, o: &TupleOrigin<'_>) -> Option<MatchedBy<'a>> {
         if self.exact.contains(o.text) {
             return Some(MatchedBy::Exact);
         }
-        if !o.ipv6 {
-            return match self.match_tables(o) {
-                FastMatch::Listed(by) => Some(by),
-                FastMatch::NotListed | FastMatch::Unknown => None,
-            };
+        match self.match_tables(o) {
+            FastMatch::Listed(by) => Some(by),
+            FastMatch::NotListed | FastMatch::Unknown => None,
         }
-        if !self.exact_any_port.is_empty() && self.exact_any_port.contains(o.without_port()) {
-            return Some(MatchedBy::AnyPort);
-        }
-        None
     }
 
     /// The fast path: matches a raw `Origin` value without validating its
@@ -125,7 +119,8 @@ impl<'a> RawOrigins<'a> {
 
     /// Probes the any-port and wildcard tables; the caller has probed the
     /// exact table with the whole value. `o` may be a split, not a parse:
-    /// its scheme and port are then unchecked; its host has no `[`.
+    /// its scheme and port are then unchecked, and its host has no `[` (a
+    /// parsed IPv6 host only ever matches an any-port entry).
     #[inline]
     fn match_tables(&self, o: &TupleOrigin<'_>) -> FastMatch<'a> {
         let value = o.text;
@@ -146,8 +141,7 @@ impl<'a> RawOrigins<'a> {
         if let Some(text) = probe_suffixes(&self.wildcard, o, value.len()) {
             return FastMatch::Listed(MatchedBy::Wildcard(text));
         }
-        if !self.wildcard_any_port.is_empty()
-            && let Some(text) = probe_suffixes(&self.wildcard_any_port, o, o.host_end)
+        if let Some(text) = probe_suffixes(&self.wildcard_any_port, o, o.host_end)
             && port_ok()
         {
             return FastMatch::Listed(MatchedBy::WildcardAnyPort(text));
