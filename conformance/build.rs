@@ -58,7 +58,7 @@ fn main() {
             let source = Source::new(name.clone(), file.policy.clone());
             let compiled =
                 cors_policy::compile(&source, &selection).unwrap_or_else(|r| panic!("{name}: {r}"));
-            let expr = cors_policy::codegen::policy_expr(&compiled.to_owned_policy());
+            let expr = cors_policy::codegen::policy_expr(compiled.owned_policy());
             let pat = |o: &Option<String>| {
                 o.as_ref()
                     .map_or("None".to_string(), |v| format!("Some({v:?})"))
@@ -95,7 +95,7 @@ fn main() {
     let compiled =
         cors_policy::compile(&Source::new("big_policy.toml", big), &Selection::default())
             .unwrap_or_else(|r| panic!("{r}"));
-    let expr = cors_policy::codegen::policy_expr(&compiled.to_owned_policy());
+    let expr = cors_policy::codegen::policy_expr(compiled.owned_policy());
     std::fs::write(
         Path::new(&out).join("big_policy.rs"),
         format!("/// 1,000 exact origins and 160 wildcard patterns.\npub static BIG: ::cors_runtime::Policy<'static> = {expr};\n/// Its source.\npub const BIG_TOML: &str = include_str!(concat!(env!(\"OUT_DIR\"), \"/big_policy.toml\"));\n"),

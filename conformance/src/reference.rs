@@ -218,20 +218,16 @@ pub fn evaluate(spec: &PolicySpec, method: &[u8], headers: &[(String, Vec<u8>)])
         }
         decision("not_cors", None, out, None)
     };
-    let reject = |preflight: bool, code: &str| {
+    // `by_origin`: the refusal is about the Origin itself, which every
+    // answer must then vary on, even in an any-origin policy (R24).
+    let reject = |preflight: bool, by_origin: bool, code: &str| {
         let mut out = Out(Vec::new());
-        if preflight {
-            out.add(
-                "vary",
-                if any {
-                    VARY_PREFLIGHT_ANY
-                } else {
-                    VARY_PREFLIGHT
-                },
-            );
-        } else if !any {
-            out.add("vary", VARY_ORIGIN);
-        }
+        let vary = match (preflight, any && !by_origin) {
+            (true, true) => VARY_PREFLIGHT_ANY,
+            (true, false) => VARY_PREFLIGHT,
+            (false, _) => VARY_ORIGIN,
+        };
+        out.add("vary", vary);
         if forbid {
             out.add("content-type", "application/json");
         }
@@ -246,30 +242,31 @@ pub fn evaluate(spec: &PolicySpec, method: &[u8], headers: &[(String, Vec<u8>)])
     let preflight =
         method == b"OPTIONS" && !values(headers, "access-control-request-method").is_empty();
     if origins.len() > 1 {
-        return reject(preflight, "cors_invalid_origin");
+        return reject(preflight, true, "cors_invalid_origin");
     }
     let Some(origin) = parse_origin(origin_bytes) else {
-        return reject(preflight, "cors_invalid_origin");
+        return reject(preflight, true, "cors_invalid_origin");
     };
     let allowed = any || spec.origins.iter().any(|p| pattern_matches(p, &origin));
     if !allowed {
         if let Origin::Tuple { .. } = origin {
-            // R28: the server's own origin is not a CORS request.
+            // R28: the server's own origin is not a CORS request. The
+            // browser's Sec-Fetch-Site decides when it is there; without it,
+            // only the origins the policy names as the server's own.
             let site = values(headers, "sec-fetch-site");
-            if site.first() == Some(&&b"same-origin"[..]) {
-                return not_cors();
-            }
-            let authority = &origin_bytes[origin_bytes
-                .windows(3)
-                .position(|w| w == b"://")
-                .unwrap_or(0)
-                + 3..];
-            let hosts = values(headers, "host");
-            if hosts.len() == 1 && hosts[0].eq_ignore_ascii_case(authority) {
+            let same = match site.as_slice() {
+                [one] => *one == b"same-origin",
+                [] => spec
+                    .server_origins
+                    .iter()
+                    .any(|own| own.to_string().as_bytes() == origin_bytes),
+                _ => false,
+            };
+            if same {
                 return not_cors();
             }
         }
-        return reject(preflight, "cors_origin_not_allowed");
+        return reject(preflight, true, "cors_origin_not_allowed");
     }
 
     let mut out = Out(Vec::new());
@@ -296,19 +293,19 @@ pub fn evaluate(spec: &PolicySpec, method: &[u8], headers: &[(String, Vec<u8>)])
     // R14: the requested method.
     let methods = values(headers, "access-control-request-method");
     if methods.len() > 1 || !is_token(methods[0]) {
-        return reject(true, "cors_invalid_preflight");
+        return reject(true, false, "cors_invalid_preflight");
     }
     let method = methods[0];
     let method_ok = [&b"GET"[..], b"HEAD", b"POST"].contains(&method)
         || (spec.any_method && !spec.credentials)
         || spec.methods.iter().any(|m| m.as_bytes() == method);
     if !method_ok {
-        return reject(true, "cors_method_not_allowed");
+        return reject(true, false, "cors_method_not_allowed");
     }
     // R15: the requested headers.
     let lines = values(headers, "access-control-request-headers");
     if lines.iter().map(|l| l.len()).sum::<usize>() > MAX_REQUEST_HEADERS {
-        return reject(true, "cors_invalid_preflight");
+        return reject(true, false, "cors_invalid_preflight");
     }
     let any_header = spec.any_header && !spec.credentials;
     for line in &lines {
@@ -319,14 +316,14 @@ pub fn evaluate(spec: &PolicySpec, method: &[u8], headers: &[(String, Vec<u8>)])
                 continue;
             }
             if !is_token(name.as_bytes()) {
-                return reject(true, "cors_invalid_preflight");
+                return reject(true, false, "cors_invalid_preflight");
             }
             let lower = name.to_ascii_lowercase();
             if spec.allow_headers.contains(&lower) {
                 continue;
             }
             if lower == "authorization" || !any_header {
-                return reject(true, "cors_header_not_allowed");
+                return reject(true, false, "cors_header_not_allowed");
             }
         }
     }

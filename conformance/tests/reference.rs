@@ -16,7 +16,7 @@ use proptest::prelude::*;
 mod common;
 
 /// Origin patterns a generated policy draws from, and origins near them.
-const PATTERNS: [&str; 11] = [
+const PATTERNS: [&str; 12] = [
     "https://app.example.com",
     "https://admin.example.com:8443",
     "http://localhost:*",
@@ -28,9 +28,17 @@ const PATTERNS: [&str; 11] = [
     "http://192.168.1.20",
     "null",
     "https://xn--bcher-kva.example",
+    "http://[::ffff:7f00:1]:*",
 ];
 
-const ORIGINS: [&str; 18] = [
+/// What a generated policy may name as the service's own origins.
+const SERVER_ORIGINS: [&str; 3] = [
+    "https://api.example.com",
+    "http://api.example.com",
+    "http://localhost:5173",
+];
+
+const ORIGINS: [&str; 22] = [
     "https://app.example.com",
     "https://admin.example.com:8443",
     "https://admin.example.com",
@@ -49,6 +57,10 @@ const ORIGINS: [&str; 18] = [
     "http://192.168.1.20",
     "null",
     "https://xn--bcher-kva.example",
+    "http://[::ffff:7f00:1]:8080",
+    "https://api.example.com",
+    "http://api.example.com",
+    "wss://api.example.com",
 ];
 
 #[derive(Clone, Debug)]
@@ -88,9 +100,10 @@ fn policy() -> impl Strategy<Value = GeneratedPolicy> {
         prop::option::of(0u32..9000),
         any::<bool>(),
         any::<bool>(),
+        prop::sample::subsequence(SERVER_ORIGINS.to_vec(), 0..=2),
     )
         .prop_map(
-            |(origins, methods, headers, expose, credentials, max_age, forbid, status200)| {
+            |(origins, methods, headers, expose, credentials, max_age, forbid, status200, own)| {
                 let mut toml = String::new();
                 match &origins {
                     Some(list) => toml.push_str(&format!("origins = {}\n", quoted(list))),
@@ -100,9 +113,10 @@ fn policy() -> impl Strategy<Value = GeneratedPolicy> {
                     v.as_deref()
                         .is_some_and(|s| s.starts_with("\"*\"") || s.starts_with("[\"*\""))
                 };
-                // `*` with credentials is a compile error; keep credentials off then.
+                // `*` or `null` with credentials is a compile error; keep
+                // credentials off then.
                 let credentials = credentials
-                    && origins.is_some()
+                    && origins.as_ref().is_some_and(|o| !o.contains(&"null"))
                     && !any_list(&methods)
                     && !any_list(&headers)
                     && !any_list(&expose);
@@ -124,6 +138,9 @@ fn policy() -> impl Strategy<Value = GeneratedPolicy> {
                 }
                 if status200 {
                     toml.push_str("preflight_status = 200\n");
+                }
+                if !own.is_empty() {
+                    toml.push_str(&format!("server_origins = {}\n", quoted(&own)));
                 }
                 toml.push_str("\n[lints]\nnull-origin = \"allow\"\n");
                 GeneratedPolicy { toml }
@@ -163,7 +180,10 @@ fn request() -> impl Strategy<Value = Request> {
         "api.example.com",
         "localhost:5173",
     ]));
-    let site = prop::option::of(prop::sample::select(vec!["same-origin", "cross-site"]));
+    let site = prop::collection::vec(
+        prop::sample::select(vec!["same-origin", "cross-site", "same-site", "none"]),
+        0..=2,
+    );
     (method, origins, acrm, acrh, host, site).prop_map(|(m, origins, acrm, acrh, host, site)| {
         let mut headers = Vec::new();
         for o in origins {
@@ -181,7 +201,7 @@ fn request() -> impl Strategy<Value = Request> {
         if let Some(h) = host {
             headers.push(("Host".to_string(), h.as_bytes().to_vec()));
         }
-        if let Some(s) = site {
+        for s in site {
             headers.push(("Sec-Fetch-Site".to_string(), s.as_bytes().to_vec()));
         }
         (m.to_string(), headers)

@@ -89,6 +89,8 @@ pub struct Fields {
     pub preflight_status: Option<Spanned<i64>>,
     /// `on_reject`.
     pub on_reject: Option<Spanned<OnReject>>,
+    /// `server_origins`: the origins the service itself is served at.
+    pub server_origins: Option<Spanned<Origins>>,
     /// `extra_origins` (profiles only): appended to the base's origins.
     pub extra_origins: Option<Spanned<Origins>>,
     /// `extra_methods` (profiles only).

@@ -93,7 +93,7 @@ impl Builder {
                     }
                 }
             }
-            let expr = crate::codegen::policy_expr(&compiled.to_owned_policy());
+            let expr = crate::codegen::policy_expr(compiled.owned_policy());
             code.push_str(&format!(
                 "/// CORS policy compiled from `{}`.\npub static {ident}: ::cors_runtime::Policy<'static> = {expr};\n",
                 path.display()

@@ -45,6 +45,7 @@ pub fn policy_expr(policy: &OwnedPolicy) -> TokenStream {
         methods,
         any_header,
         allow_headers,
+        server_origins,
         allow_methods_value,
         allow_headers_value,
         expose_headers_value,
@@ -53,6 +54,7 @@ pub fn policy_expr(policy: &OwnedPolicy) -> TokenStream {
         forbid,
         ..
     } = policy;
+    let (methods, allow_headers) = (table(methods), table(allow_headers));
     quote! {
         ::cors_runtime::Policy::__from_raw(::cors_runtime::__private::RawPolicy {
             name: #name,
@@ -69,6 +71,7 @@ pub fn policy_expr(policy: &OwnedPolicy) -> TokenStream {
             methods: #methods,
             any_header: #any_header,
             allow_headers: #allow_headers,
+            server_origins: #server_origins,
             allow_methods_value: #allow_methods_value,
             allow_headers_value: #allow_headers_value,
             expose_headers_value: #expose_headers_value,

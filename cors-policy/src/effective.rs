@@ -54,6 +54,8 @@ pub struct Effective<'a> {
     pub preflight_status: Option<&'a Spanned<i64>>,
     /// `on_reject`.
     pub on_reject: Option<&'a Spanned<OnReject>>,
+    /// `server_origins` (a profile's replaces the base's).
+    pub server_origins: Option<&'a Spanned<Origins>>,
 }
 
 impl<'a> Effective<'a> {
@@ -110,6 +112,9 @@ impl<'a> Effective<'a> {
             on_reject: over
                 .and_then(|o| o.on_reject.as_ref())
                 .or(base.on_reject.as_ref()),
+            server_origins: over
+                .and_then(|o| o.server_origins.as_ref())
+                .or(base.server_origins.as_ref()),
         }
     }
 

@@ -94,6 +94,7 @@ impl Selection {
 #[derive(Clone, Debug)]
 pub struct Compiled {
     spec: PolicySpec,
+    policy: OwnedPolicy,
     warnings: Report,
 }
 
@@ -111,7 +112,17 @@ impl Compiled {
 
     /// The run-time form of the policy.
     pub fn to_owned_policy(&self) -> OwnedPolicy {
-        tables::build(&self.spec)
+        self.policy.clone()
+    }
+
+    /// The run-time form of the policy, borrowed (what code generation reads).
+    pub fn owned_policy(&self) -> &OwnedPolicy {
+        &self.policy
+    }
+
+    /// The run-time form of the policy, without a copy.
+    pub fn into_owned_policy(self) -> OwnedPolicy {
+        self.policy
     }
 }
 
@@ -142,10 +153,26 @@ pub fn compile(source: &Source, selection: &Selection) -> Result<Compiled, Repor
     match chosen {
         Ok((policy, profile)) if !failed => {
             let spec = model::lower(&Effective::new(policy, profile));
-            Ok(Compiled {
-                spec,
-                warnings: Report::new(source.clone(), diagnostics),
-            })
+            match tables::build(&spec) {
+                Ok(owned) => Ok(Compiled {
+                    spec,
+                    policy: owned,
+                    warnings: Report::new(source.clone(), diagnostics),
+                }),
+                Err(error) => {
+                    let mut cx = rules::Context::new(&[]);
+                    let span = policy
+                        .name
+                        .as_ref()
+                        .map_or(policy.span.clone(), |n| n.span.clone());
+                    cx.report(
+                        rules::table_layout::META,
+                        rules::table_layout::finding(span, error),
+                    );
+                    diagnostics.extend(cx.into_diagnostics());
+                    Err(Report::new(source.clone(), diagnostics))
+                }
+            }
         }
         _ => Err(Report::new(source.clone(), diagnostics)),
     }
@@ -236,7 +263,7 @@ pub fn load(text: &str) -> Result<OwnedPolicy, Report> {
 
 /// Compiles a selected policy into a run-time policy.
 pub fn load_with(source: &Source, selection: &Selection) -> Result<OwnedPolicy, Report> {
-    compile(source, selection).map(|c| c.to_owned_policy())
+    compile(source, selection).map(Compiled::into_owned_policy)
 }
 
 /// Reads and compiles a policy file into a run-time policy.

@@ -1,7 +1,7 @@
 //! The validated, canonical policy: what the file means once every rule has
 //! passed and every profile is applied.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use crate::ast::OnReject;
 use crate::effective::Effective;
@@ -41,21 +41,23 @@ pub struct PolicySpec {
     pub preflight_status: u16,
     /// What to do with rejected requests.
     pub on_reject: OnReject,
+    /// The service's own origins (`server_origins`), canonical exact origins.
+    pub server_origins: BTreeSet<OriginPattern>,
 }
 
+/// Keeps the first of equal items, in order: O(n) with a set of those seen.
 fn dedup(items: impl Iterator<Item = String>, ignore_case: bool) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for item in items {
-        let item = if ignore_case {
-            item.to_ascii_lowercase()
-        } else {
-            item
-        };
-        if !out.contains(&item) {
-            out.push(item);
-        }
-    }
-    out
+    let mut seen = HashSet::new();
+    items
+        .map(|item| {
+            if ignore_case {
+                item.to_ascii_lowercase()
+            } else {
+                item
+            }
+        })
+        .filter(|item| seen.insert(item.clone()))
+        .collect()
 }
 
 /// Lowers a policy whose rules all passed.
@@ -89,5 +91,12 @@ pub(crate) fn lower(p: &Effective<'_>) -> PolicySpec {
             .and_then(|s| u16::try_from(s.value).ok())
             .unwrap_or(204),
         on_reject: p.on_reject.map_or(OnReject::Omit, |o| o.value),
+        server_origins: p
+            .server_origins
+            .iter()
+            .flat_map(|o| &o.value.entries)
+            .filter_map(|e| e.parsed.as_ref().ok())
+            .map(|parsed| parsed.pattern.clone())
+            .collect(),
     }
 }

@@ -21,6 +21,7 @@ pub const POLICY_KEYS: &[&str] = &[
     "max_age",
     "preflight_status",
     "on_reject",
+    "server_origins",
     "profiles",
 ];
 
@@ -34,6 +35,7 @@ pub const PROFILE_KEYS: &[&str] = &[
     "max_age",
     "preflight_status",
     "on_reject",
+    "server_origins",
     "extra_origins",
     "extra_methods",
     "extra_allow_headers",
@@ -209,6 +211,9 @@ impl Parser<'_> {
             match key {
                 "origins" => f.origins = self.origins(item, &kspan).map(|o| Spanned::new(o, vspan)),
                 "extra_origins" => f.extra_origins = self.origins(item, &kspan).map(|o| Spanned::new(o, vspan)),
+                "server_origins" => {
+                    f.server_origins = self.origins(item, &kspan).map(|o| Spanned::new(o, vspan))
+                }
                 "methods" => f.methods = self.list(item, &kspan, key).map(|l| Spanned::new(l, vspan)),
                 "allow_headers" => f.allow_headers = self.list(item, &kspan, key).map(|l| Spanned::new(l, vspan)),
                 "expose_headers" => f.expose_headers = self.list(item, &kspan, key).map(|l| Spanned::new(l, vspan)),

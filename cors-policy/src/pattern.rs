@@ -136,6 +136,9 @@ pub enum Normalisation {
     DefaultPortDropped,
     /// A Unicode host was converted to punycode.
     Punycoded,
+    /// An IP address written in a form browsers rewrite (`0x7f.1`,
+    /// `0177.0.0.1`, `127.1`, `[::ffff:127.0.0.1]`) was put in the form they send.
+    AddressSerialised,
 }
 
 impl Normalisation {
@@ -145,6 +148,9 @@ impl Normalisation {
             Normalisation::Lowercased => "browsers lowercase the scheme and host",
             Normalisation::DefaultPortDropped => "browsers omit the default port",
             Normalisation::Punycoded => "browsers send Unicode hosts in punycode",
+            Normalisation::AddressSerialised => {
+                "browsers send IP addresses in one canonical form (dotted decimal, compressed IPv6)"
+            }
         }
     }
 }
@@ -429,25 +435,7 @@ fn parse_host(raw: &str, normalised: &mut Vec<Normalisation>) -> Result<HostPatt
         ));
     }
     if let Some(inner) = raw.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
-        let addr: Ipv6Addr = inner.parse().map_err(|_| {
-            invalid(
-                format!("`{inner}` is not an IPv6 address"),
-                "write a valid address, e.g. `[::1]`",
-                None,
-            )
-        })?;
-        if addr.to_ipv4_mapped().is_some() {
-            return Err(invalid(
-                "IPv4-mapped IPv6 addresses are not supported",
-                "list the IPv4 address instead",
-                None,
-            ));
-        }
-        let canonical = format!("[{addr}]");
-        if canonical != raw {
-            note(normalised, Normalisation::Lowercased);
-        }
-        return Ok(HostPattern::Exact(canonical));
+        return parse_ipv6(inner, normalised);
     }
     if raw == "*" {
         return Err(unsupported(
@@ -522,23 +510,16 @@ fn parse_host(raw: &str, normalised: &mut Vec<Normalisation>) -> Result<HostPatt
             None,
         ));
     }
-    let is_ipv4 = ascii.bytes().all(|b| b.is_ascii_digit() || b == b'.');
-    if is_ipv4 {
-        let addr: Ipv4Addr = ascii.parse().map_err(|_| {
-            invalid(
-                format!("`{ascii}` is not an IPv4 address"),
-                "write four numbers 0–255",
-                None,
-            )
-        })?;
+    if ends_in_a_number(&ascii) {
         if wildcard {
             return Err(unsupported(
                 "an IP address cannot have a subdomain wildcard",
                 "list the address itself",
             ));
         }
-        return Ok(HostPattern::Exact(addr.to_string()));
+        return parse_ipv4(&ascii, normalised);
     }
+    check_punycode(&ascii)?;
     if wildcard {
         if ascii.contains('_') {
             return Err(invalid(
@@ -551,6 +532,153 @@ fn parse_host(raw: &str, normalised: &mut Vec<Normalisation>) -> Result<HostPatt
     } else {
         Ok(HostPattern::Exact(ascii))
     }
+}
+
+/// A bracketed IPv6 host, in the form browsers serialise it (WHATWG URL:
+/// lowercase hex pieces, the first longest run of two or more zero pieces
+/// compressed, never an embedded dotted quad — so `[::ffff:127.0.0.1]` is
+/// sent as `[::ffff:7f00:1]`).
+fn parse_ipv6(
+    inner: &str,
+    normalised: &mut Vec<Normalisation>,
+) -> Result<HostPattern, PatternError> {
+    let addr: Ipv6Addr = inner.parse().map_err(|_| {
+        invalid(
+            format!("`{inner}` is not an IPv6 address"),
+            "write a valid address, e.g. `[::1]`",
+            None,
+        )
+    })?;
+    let canonical = serialise_ipv6(addr);
+    if canonical != inner {
+        let kind = if inner.to_ascii_lowercase() == canonical {
+            Normalisation::Lowercased
+        } else {
+            Normalisation::AddressSerialised
+        };
+        note(normalised, kind);
+    }
+    Ok(HostPattern::Exact(format!("[{canonical}]")))
+}
+
+/// The WHATWG URL serialisation of an IPv6 address (without brackets).
+fn serialise_ipv6(addr: Ipv6Addr) -> String {
+    let pieces = addr.segments();
+    // The first longest run of at least two zero pieces.
+    let (mut best, mut best_len) = (None, 1);
+    let mut i = 0;
+    while i < 8 {
+        if pieces[i] == 0 {
+            let start = i;
+            while i < 8 && pieces[i] == 0 {
+                i += 1;
+            }
+            if i - start > best_len {
+                (best, best_len) = (Some(start), i - start);
+            }
+        } else {
+            i += 1;
+        }
+    }
+    let mut out = String::new();
+    let mut i = 0;
+    while i < 8 {
+        if Some(i) == best {
+            out.push_str(if i == 0 { "::" } else { ":" });
+            i += best_len;
+            continue;
+        }
+        out.push_str(&format!("{:x}", pieces[i]));
+        if i < 7 {
+            out.push(':');
+        }
+        i += 1;
+    }
+    out
+}
+
+/// WHATWG URL's "ends in a number": the last label (after one trailing dot,
+/// if any) is all digits or `0x` + hex digits, so the host is read as an
+/// IPv4 address — `0x7f.1` and `2130706433` included.
+fn ends_in_a_number(host: &str) -> bool {
+    let host = host.strip_suffix('.').unwrap_or(host);
+    let last = host.rsplit('.').next().unwrap_or("");
+    if !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()) {
+        return true;
+    }
+    last.strip_prefix("0x")
+        .is_some_and(|hex| hex.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// An IPv4 host as the WHATWG URL parser reads it (one to four parts, each
+/// decimal, `0x` hex or `0`-prefixed octal, the last filling the remaining
+/// bytes), in the dotted-decimal form browsers send.
+fn parse_ipv4(
+    host: &str,
+    normalised: &mut Vec<Normalisation>,
+) -> Result<HostPattern, PatternError> {
+    let not_ipv4 = || {
+        invalid(
+            format!("`{host}` is not an IPv4 address"),
+            "write four numbers 0–255, e.g. `127.0.0.1`",
+            None,
+        )
+    };
+    let parts: Vec<&str> = host.split('.').collect();
+    if parts.len() > 4 || parts.iter().any(|p| p.is_empty()) {
+        return Err(not_ipv4());
+    }
+    let mut numbers = Vec::with_capacity(parts.len());
+    for part in &parts {
+        let (digits, radix) = if let Some(hex) = part.strip_prefix("0x") {
+            (hex, 16)
+        } else if part.len() > 1 && part.starts_with('0') {
+            (&part[1..], 8)
+        } else {
+            (*part, 10)
+        };
+        // `0x` alone is zero; more digits than any u32 needs is out of range.
+        let value = if digits.is_empty() {
+            0
+        } else if digits.len() > 11 {
+            return Err(not_ipv4());
+        } else {
+            u64::from_str_radix(digits, radix).map_err(|_| not_ipv4())?
+        };
+        numbers.push(value);
+    }
+    let (last, front) = numbers.split_last().ok_or_else(not_ipv4)?;
+    if front.iter().any(|n| *n > 255) || *last >= 256u64.pow(5 - numbers.len() as u32) {
+        return Err(not_ipv4());
+    }
+    let mut value = *last;
+    for (i, n) in front.iter().enumerate() {
+        value += n << (8 * (3 - i));
+    }
+    let canonical = Ipv4Addr::from(value as u32).to_string();
+    if canonical != host {
+        note(normalised, Normalisation::AddressSerialised);
+    }
+    Ok(HostPattern::Exact(canonical))
+}
+
+/// ASCII labels that claim to be punycode (`xn--`) must decode to a valid
+/// internationalised label that encodes back to the same text: browsers
+/// refuse any other, so such a pattern could never match.
+fn check_punycode(host: &str) -> Result<(), PatternError> {
+    if !host.split('.').any(|l| l.starts_with("xn--")) {
+        return Ok(());
+    }
+    let (unicode, result) = idna::domain_to_unicode(host);
+    let round_trip = idna::domain_to_ascii(&unicode).ok();
+    if result.is_err() || round_trip.as_deref() != Some(host) {
+        return Err(invalid(
+            format!("`{host}` has an `xn--` label that is not valid punycode"),
+            "write the name in Unicode, or copy its punycode from the browser's address bar",
+            None,
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -617,8 +745,77 @@ mod tests {
         );
         assert_eq!(
             ok("https://[0:0:0:0:0:0:0:1]"),
-            ("https://[::1]".into(), vec![Normalisation::Lowercased])
+            (
+                "https://[::1]".into(),
+                vec![Normalisation::AddressSerialised]
+            )
         );
+    }
+    #[test]
+    fn ip_addresses_take_the_form_browsers_send() {
+        let serialised = vec![Normalisation::AddressSerialised];
+        for (raw, canonical) in [
+            ("http://0x7f.0.0.1", "http://127.0.0.1"),
+            ("http://0177.0.0.1", "http://127.0.0.1"),
+            ("http://127.1", "http://127.0.0.1"),
+            ("http://2130706433", "http://127.0.0.1"),
+            ("http://0x7f000001", "http://127.0.0.1"),
+            ("http://10.0x10.1", "http://10.16.0.1"),
+            ("http://[::ffff:127.0.0.1]", "http://[::ffff:7f00:1]"),
+            ("http://[0:0:0:0:0:ffff:7f00:1]", "http://[::ffff:7f00:1]"),
+            (
+                "http://[2001:db8:0:0:1:0:0:1]",
+                "http://[2001:db8::1:0:0:1]",
+            ),
+            ("http://[::1.2.3.4]", "http://[::102:304]"),
+        ] {
+            assert_eq!(
+                ok(raw),
+                (canonical.to_string(), serialised.clone()),
+                "{raw}"
+            );
+        }
+        assert_eq!(ok("http://127.0.0.1"), ("http://127.0.0.1".into(), vec![]));
+        assert_eq!(
+            ok("http://[::ffff:7f00:1]"),
+            ("http://[::ffff:7f00:1]".into(), vec![])
+        );
+        assert_eq!(
+            ok("http://[2001:DB8::1]"),
+            (
+                "http://[2001:db8::1]".into(),
+                vec![Normalisation::Lowercased]
+            )
+        );
+        for bad in [
+            "http://256.0.0.1",
+            "http://1.2.3.4.5",
+            "http://08.0.0.1",
+            "http://4294967296",
+            "http://1.16777216",
+            "http://example.0x1",
+            "http://1.2.3.99999999999999999999",
+        ] {
+            assert_eq!(err(bad).kind, PatternErrorKind::Invalid, "{bad}");
+        }
+    }
+
+    #[test]
+    fn punycode_labels_must_decode() {
+        assert_eq!(
+            ok("https://xn--bcher-kva.example").0,
+            "https://xn--bcher-kva.example"
+        );
+        for bad in [
+            "https://xn--.example",
+            "https://xn--zz-.example",
+            "https://xn--ls8h-garbage-.example",
+            "https://*.xn--99999999999.example",
+        ] {
+            let e = err(bad);
+            assert_eq!(e.kind, PatternErrorKind::Invalid, "{bad}");
+            assert!(e.message.contains("punycode"), "{bad}: {}", e.message);
+        }
     }
 
     #[test]

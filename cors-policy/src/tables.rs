@@ -1,7 +1,7 @@
 //! Building the runtime tables of a [`PolicySpec`].
 
 use cors_runtime::__private::{
-    OwnedOrigins, OwnedTable, exact_hash, wildcard_entry_hash, wildcard_lengths,
+    BuildError, OwnedOrigins, OwnedTable, exact_hash, wildcard_entry_hash, wildcard_lengths,
 };
 use cors_runtime::OwnedPolicy;
 
@@ -11,7 +11,12 @@ use crate::pattern::{HostPattern, OriginPattern, PortPattern};
 
 /// Builds the tables and header values of a policy. Deterministic: the same
 /// spec always gives the same bytes.
-pub fn build(spec: &PolicySpec) -> OwnedPolicy {
+///
+/// # Errors
+/// [`BuildError`] when a table cannot be laid out (more than 2^32 bytes of
+/// keys, or keys whose hashes collide on every seed); the search for a
+/// layout is bounded, so this returns in time linear in the keys.
+pub fn build(spec: &PolicySpec) -> Result<OwnedPolicy, BuildError> {
     let mut exact = Vec::new();
     let mut exact_any_port = Vec::new();
     let mut wildcard = Vec::new();
@@ -39,11 +44,11 @@ pub fn build(spec: &PolicySpec) -> OwnedPolicy {
             }
         }
     }
+    // Keys come from sets of distinct canonical values (each table holds
+    // one form), so they are distinct.
     let table = |keys: &[String], hash: &dyn Fn(u64, &[u8]) -> u64| {
         let refs: Vec<&[u8]> = keys.iter().map(|k| k.as_bytes()).collect();
-        // Keys come from a set of distinct canonical patterns, and each table
-        // holds one form, so keys are distinct and the build cannot fail.
-        OwnedTable::build_with(&refs, hash).unwrap_or_default()
+        OwnedTable::build_with(&refs, hash)
     };
     let list = |any: bool, names: &[String]| {
         let mut parts: Vec<&str> = Vec::new();
@@ -53,27 +58,34 @@ pub fn build(spec: &PolicySpec) -> OwnedPolicy {
         parts.extend(names.iter().map(String::as_str));
         parts.join(", ")
     };
-    OwnedPolicy {
+    let wildcard_lengths_of = |keys: &[String]| wildcard_lengths(keys.iter().map(|k| k.as_bytes()));
+    Ok(OwnedPolicy {
         name: spec.name.clone(),
         origins: OwnedOrigins {
             any: spec.any_origin,
             null,
-            exact: table(&exact, &exact_hash),
-            exact_any_port: table(&exact_any_port, &exact_hash),
+            exact: table(&exact, &exact_hash)?,
+            exact_any_port: table(&exact_any_port, &exact_hash)?,
             wildcard: OwnedTable {
-                lengths: wildcard_lengths(wildcard.iter().map(|k| k.as_bytes())),
-                ..table(&wildcard, &wildcard_entry_hash)
+                lengths: wildcard_lengths_of(&wildcard),
+                ..table(&wildcard, &wildcard_entry_hash)?
             },
             wildcard_any_port: OwnedTable {
-                lengths: wildcard_lengths(wildcard_any_port.iter().map(|k| k.as_bytes())),
-                ..table(&wildcard_any_port, &wildcard_entry_hash)
+                lengths: wildcard_lengths_of(&wildcard_any_port),
+                ..table(&wildcard_any_port, &wildcard_entry_hash)?
             },
         },
         credentials: spec.credentials,
         any_method: spec.any_method,
-        methods: spec.methods.join(","),
+        methods: OwnedTable::build(&byte_keys(&spec.methods))?,
         any_header: spec.any_header,
-        allow_headers: spec.allow_headers.join(","),
+        allow_headers: OwnedTable::build(&byte_keys(&spec.allow_headers))?,
+        server_origins: spec
+            .server_origins
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(","),
         allow_methods_value: if spec.any_method {
             "*".into()
         } else {
@@ -84,5 +96,9 @@ pub fn build(spec: &PolicySpec) -> OwnedPolicy {
         max_age_value: spec.max_age.map(|m| m.to_string()).unwrap_or_default(),
         preflight_status: spec.preflight_status,
         forbid: spec.on_reject == OnReject::Forbid,
-    }
+    })
+}
+
+fn byte_keys(names: &[String]) -> Vec<&[u8]> {
+    names.iter().map(|n| n.as_bytes()).collect()
 }

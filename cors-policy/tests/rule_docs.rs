@@ -24,8 +24,10 @@ fn doc_examples_trigger_their_rule_and_fixes_do_not() {
     for rule in RULES {
         let meta = rule.meta();
         let blocks = toml_blocks(meta.doc);
-        if meta.code == "CORS005" {
-            // Selection is about the macro call, not the file; its doc shows Rust.
+        if matches!(meta.code, "CORS005" | "CORS006") {
+            // Selection is about the macro call, not the file; its doc shows
+            // Rust. A table layout failure needs keys whose hashes collide on
+            // every seed, which no file written by hand has.
             assert!(blocks.is_empty());
             continue;
         }
@@ -57,5 +59,5 @@ fn doc_examples_trigger_their_rule_and_fixes_do_not() {
         insta::assert_snapshot!(format!("{}-{}", meta.code, meta.name), bad.to_string());
         checked += 1;
     }
-    assert_eq!(checked, RULES.len() - 1);
+    assert_eq!(checked, RULES.len() - 2);
 }

@@ -5,13 +5,10 @@ use crate::decision::{
     Decision, DecisionKind, HeaderValue, Reason, ResponseHeader, ResponseHeaders,
 };
 use crate::matcher::{FastMatch, MatchedBy};
-use crate::origin::{self, RequestOrigin, TupleOrigin};
+use crate::origin::{self, RequestOrigin};
 use crate::policy::{FixedValue, Policy};
 use crate::request::{RequestHeader, RequestView};
-use crate::token::{
-    MAX_REQUEST_HEADERS_LEN, is_token, list_contains_exact, list_contains_ignore_case,
-    list_elements,
-};
+use crate::token::{MAX_REQUEST_HEADERS_LEN, is_token, list_elements, table_contains_ignore_case};
 
 impl<'p> Policy<'p> {
     /// Evaluates one request. Never allocates, never panics, and runs in time
@@ -69,8 +66,8 @@ impl<'p> Policy<'p> {
                     _ => policy.match_origin(&parsed),
                 };
                 let Some(by) = by else {
-                    if let RequestOrigin::Tuple(t) = parsed
-                        && is_same_origin(req, &t)
+                    if let RequestOrigin::Tuple(_) = parsed
+                        && policy.is_same_origin(req, origin_value)
                     {
                         return policy.not_cors(Reason::SameOrigin);
                     }
@@ -150,7 +147,7 @@ impl<'p> Policy<'p> {
         // R4/R14: safelisted methods always pass; others are byte-exact.
         let safelisted = matches!(method, b"GET" | b"HEAD" | b"POST");
         let any = self.raw.any_method && !self.raw.credentials;
-        if !(safelisted || any || list_contains_exact(self.raw.methods, method)) {
+        if !(safelisted || any || self.raw.methods.contains(method)) {
             return Err(Reason::MethodNotAllowed(method));
         }
 
@@ -164,22 +161,21 @@ impl<'p> Policy<'p> {
             return Err(Reason::RequestHeadersTooLarge);
         }
         let any_header = self.raw.any_header && !self.raw.credentials;
+        // One pass over the value: each name is checked once, with one table
+        // lookup, and the first refusal ends the pass.
         for name in list_elements(req.header_values(RequestHeader::AccessControlRequestHeaders)) {
             if !is_token(name) {
                 return Err(Reason::InvalidRequestHeader(name));
             }
-            if list_contains_ignore_case(self.raw.allow_headers, name) {
-                continue;
-            }
-            if name.eq_ignore_ascii_case(b"authorization") {
-                // R15: `*` never covers Authorization.
-                return Err(if any_header {
-                    Reason::AuthorizationNotCovered
-                } else {
-                    Reason::HeaderNotAllowed(name)
-                });
-            }
-            if !any_header {
+            if any_header {
+                // R15: `*` covers every name but Authorization, which must be
+                // listed by name.
+                if name.eq_ignore_ascii_case(b"authorization")
+                    && !self.raw.allow_headers.contains(b"authorization")
+                {
+                    return Err(Reason::AuthorizationNotCovered);
+                }
+            } else if !table_contains_ignore_case(&self.raw.allow_headers, name) {
                 return Err(Reason::HeaderNotAllowed(name));
             }
         }
@@ -287,11 +283,19 @@ impl<'p> Policy<'p> {
     ) -> Decision<'p> {
         let mut headers = ResponseHeaders::new();
         let forbid = self.raw.forbid;
-        if preflight {
-            headers.push(ResponseHeader::Vary, self.fixed(self.preflight_vary()));
-        } else if !self.is_any_origin() {
-            headers.push(ResponseHeader::Vary, self.fixed(FixedValue::VaryOrigin));
-        }
+        // R24: every answer must be safe to cache. A rejection for the
+        // Origin itself (malformed, repeated, unlisted) depends on it even
+        // in an any-origin policy, whose allowed answers do not.
+        let by_origin = matches!(
+            reason,
+            Reason::MultipleOrigins | Reason::InvalidOrigin(_) | Reason::OriginNotAllowed
+        );
+        let vary = match (preflight, by_origin) {
+            (true, true) => FixedValue::VaryPreflight,
+            (true, false) => self.preflight_vary(),
+            (false, _) => FixedValue::VaryOrigin,
+        };
+        headers.push(ResponseHeader::Vary, self.fixed(vary));
         if forbid {
             headers.push(ResponseHeader::ContentType, self.fixed(FixedValue::Json));
         }
@@ -308,17 +312,29 @@ impl<'p> Policy<'p> {
     }
 }
 
-/// R28: a request whose Origin is the server's own is not a CORS request. The
-/// browser says so in `Sec-Fetch-Site`; otherwise the Origin's authority is
-/// compared with `Host`.
-fn is_same_origin<R: RequestView + ?Sized>(req: &R, origin: &TupleOrigin<'_>) -> bool {
-    if req.header_values(RequestHeader::SecFetchSite).next() == Some(b"same-origin") {
-        return true;
-    }
-    let authority = &origin.text[origin.host_start..];
-    let mut hosts = req.header_values(RequestHeader::Host);
-    match (hosts.next(), hosts.next()) {
-        (Some(host), None) => host.eq_ignore_ascii_case(authority),
-        _ => false,
+impl Policy<'_> {
+    /// R28: a request whose Origin is the server's own is not a CORS request.
+    /// The browser says so in `Sec-Fetch-Site`, which a page cannot set: when
+    /// the header is there, it alone decides (`cross-site`, `same-site` and
+    /// `none` are never same-origin, whatever `Host` says). Browsers that do
+    /// not send it are recognised only by the policy's `server_origins`,
+    /// compared byte for byte with the Origin: the scheme is part of it, so
+    /// `http://api.example.com` is not the same origin as
+    /// `https://api.example.com`, and `Host` alone never decides.
+    fn is_same_origin<R: RequestView + ?Sized>(&self, req: &R, origin: &[u8]) -> bool {
+        let mut sites = req.header_values(RequestHeader::SecFetchSite);
+        match (sites.next(), sites.next()) {
+            (Some(site), None) => site == b"same-origin",
+            (Some(_), Some(_)) => false,
+            (None, _) => {
+                !self.raw.server_origins.is_empty()
+                    && self
+                        .raw
+                        .server_origins
+                        .as_bytes()
+                        .split(|b| *b == b',')
+                        .any(|own| own == origin)
+            }
+        }
     }
 }

@@ -72,7 +72,7 @@ pub use decision::{
 pub use matcher::MatchedBy;
 pub use policy::{FixedValue, OnReject, OwnedPolicy, Policy, PolicySource};
 pub use request::{RequestHeader, RequestView, SimpleRequest, SimpleValues};
-pub use token::{MAX_REQUEST_HEADERS_LEN, is_token};
+pub use token::{MAX_HEADER_NAME_LEN, MAX_REQUEST_HEADERS_LEN, is_token};
 
 /// Items used by generated code and by the policy compiler. Not a stable API.
 #[doc(hidden)]

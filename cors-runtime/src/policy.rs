@@ -2,7 +2,7 @@
 //! form built at run time.
 
 use crate::matcher::RawOrigins;
-use crate::table::OwnedTable;
+use crate::table::{OwnedTable, RawTable};
 
 /// What happens to a request whose origin, method or headers are not allowed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,11 +91,18 @@ pub struct RawPolicy<'a> {
     pub origins: RawOrigins<'a>,
     pub credentials: bool,
     pub any_method: bool,
-    /// Allowed non-safelisted methods, comma-separated, byte-exact.
-    pub methods: &'a str,
+    /// Allowed methods, byte-exact: one lookup per preflight whatever the
+    /// list's length.
+    pub methods: RawTable<'a>,
     pub any_header: bool,
-    /// Allowed request header names, lowercase, comma-separated.
-    pub allow_headers: &'a str,
+    /// Allowed request header names, lowercase: one lookup per requested
+    /// name whatever the list's length (no key is longer than
+    /// [`crate::token::MAX_HEADER_NAME_LEN`]).
+    pub allow_headers: RawTable<'a>,
+    /// The origins the service itself is served at (`server_origins`),
+    /// canonical, comma-separated: with no `Sec-Fetch-Site`, a request from
+    /// one of them is same-origin (R28).
+    pub server_origins: &'a str,
     pub allow_methods_value: &'a str,
     pub allow_headers_value: &'a str,
     pub expose_headers_value: &'a str,
@@ -251,11 +258,13 @@ pub struct OwnedPolicy {
     #[doc(hidden)]
     pub any_method: bool,
     #[doc(hidden)]
-    pub methods: String,
+    pub methods: OwnedTable,
     #[doc(hidden)]
     pub any_header: bool,
     #[doc(hidden)]
-    pub allow_headers: String,
+    pub allow_headers: OwnedTable,
+    #[doc(hidden)]
+    pub server_origins: String,
     #[doc(hidden)]
     pub allow_methods_value: String,
     #[doc(hidden)]
@@ -286,9 +295,10 @@ impl PolicySource for OwnedPolicy {
                 },
                 credentials: self.credentials,
                 any_method: self.any_method,
-                methods: &self.methods,
+                methods: self.methods.view(),
                 any_header: self.any_header,
-                allow_headers: &self.allow_headers,
+                allow_headers: self.allow_headers.view(),
+                server_origins: &self.server_origins,
                 allow_methods_value: &self.allow_methods_value,
                 allow_headers_value: &self.allow_headers_value,
                 expose_headers_value: &self.expose_headers_value,

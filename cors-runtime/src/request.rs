@@ -10,8 +10,6 @@ pub enum RequestHeader {
     AccessControlRequestMethod,
     /// `Access-Control-Request-Headers`.
     AccessControlRequestHeaders,
-    /// `Host`, used to recognise same-origin requests (R28).
-    Host,
     /// `Sec-Fetch-Site`, set by browsers and not by page script (R6).
     SecFetchSite,
 }
@@ -23,7 +21,6 @@ impl RequestHeader {
             RequestHeader::Origin => "origin",
             RequestHeader::AccessControlRequestMethod => "access-control-request-method",
             RequestHeader::AccessControlRequestHeaders => "access-control-request-headers",
-            RequestHeader::Host => "host",
             RequestHeader::SecFetchSite => "sec-fetch-site",
         }
     }

@@ -220,6 +220,9 @@ pub enum BuildError {
     DuplicateKey,
     /// More keys (or more key bytes) than a table can address.
     TooLarge,
+    /// No seed and layout placed the keys: only keys whose hashes collide
+    /// on every seed tried can cause this (never seen for distinct keys).
+    NoLayout,
 }
 
 impl std::fmt::Display for BuildError {
@@ -229,6 +232,10 @@ impl std::fmt::Display for BuildError {
             BuildError::TooLarge => {
                 f.write_str("too many keys for one table (the limit is 2^32 bytes)")
             }
+            BuildError::NoLayout => f.write_str(
+                "no perfect hash layout was found for these keys after 48 seeds and 3 layouts \
+                 (their hashes collide on every seed); please report the key set",
+            ),
         }
     }
 }
@@ -275,20 +282,58 @@ impl OwnedTable {
         if sorted.windows(2).any(|w| w[0] == w[1]) {
             return Err(BuildError::DuplicateKey);
         }
-        // A handful of seeds always suffices in practice; the loop only ends
-        // without a table if keys collide on every seed, which needs equal keys
-        // (excluded above).
-        for attempt in 0u64.. {
-            let seed = crate::hash::fold_mul(attempt ^ 0x5eed, 0x2545_f491_4f6c_dd1d);
-            if let Some(table) = try_build(keys, seed, &hash) {
-                return Ok(table);
+        // A handful of seeds suffices for any real key set. The search is
+        // bounded all the same, so a build in a proc-macro or at start-up
+        // always ends: after SEEDS_PER_LAYOUT failed seeds the table gets
+        // more slots and buckets (a sparser layout is easier to place), and
+        // after the sparsest layout an error names the problem.
+        for (round, layout) in LAYOUTS.iter().enumerate() {
+            for attempt in 0..SEEDS_PER_LAYOUT {
+                let counter = round as u64 * SEEDS_PER_LAYOUT + attempt;
+                let seed = crate::hash::fold_mul(counter ^ 0x5eed, 0x2545_f491_4f6c_dd1d);
+                if let Some(table) = try_build(keys, seed, &hash, *layout) {
+                    return Ok(table);
+                }
             }
         }
-        unreachable!("the seed loop is unbounded")
+        Err(BuildError::NoLayout)
     }
 }
 
-fn try_build(keys: &[&[u8]], seed: u64, hash: &impl Fn(u64, &[u8]) -> u64) -> Option<OwnedTable> {
+/// Seeds tried with each layout before moving to a sparser one.
+const SEEDS_PER_LAYOUT: u64 = 16;
+
+/// How many buckets and slots a table of `n` keys gets: `n / per_bucket + 1`
+/// buckets and `n + n / headroom + 1` slots (or `2n + 1` slots when
+/// `headroom` is 0).
+#[derive(Clone, Copy, Debug)]
+struct Layout {
+    per_bucket: usize,
+    headroom: usize,
+}
+
+/// The dense layout first (what every real key set gets), then sparser ones.
+const LAYOUTS: [Layout; 3] = [
+    Layout {
+        per_bucket: 3,
+        headroom: 16,
+    },
+    Layout {
+        per_bucket: 2,
+        headroom: 2,
+    },
+    Layout {
+        per_bucket: 1,
+        headroom: 0,
+    },
+];
+
+fn try_build(
+    keys: &[&[u8]],
+    seed: u64,
+    hash: &impl Fn(u64, &[u8]) -> u64,
+    layout: Layout,
+) -> Option<OwnedTable> {
     let n = keys.len();
     let hashes: Vec<u64> = keys.iter().map(|k| hash(seed, k)).collect();
     let mut check = hashes.clone();
@@ -297,8 +342,12 @@ fn try_build(keys: &[&[u8]], seed: u64, hash: &impl Fn(u64, &[u8]) -> u64) -> Op
     if check.first() == Some(&0) || check.windows(2).any(|w| w[0] == w[1]) {
         return None;
     }
-    let buckets = (n / 3 + 1) as u32;
-    let slots = (n + n / 16 + 1) as u32;
+    let buckets = (n / layout.per_bucket + 1) as u32;
+    let extra = match layout.headroom {
+        0 => n,
+        h => n / h,
+    };
+    let slots = (n + extra + 1) as u32;
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); buckets as usize];
     for (i, &h) in hashes.iter().enumerate() {
         members[reduce_low(h, buckets)].push(i);
@@ -421,6 +470,18 @@ mod tests {
         assert_eq!(
             OwnedTable::build(&refs).unwrap(),
             OwnedTable::build(&refs).unwrap()
+        );
+    }
+
+    #[test]
+    fn a_key_set_that_collides_on_every_seed_ends_in_an_error() {
+        // The hash gives every key the same value whatever the seed: no seed
+        // or layout can place them, and the build must say so, not loop.
+        let keys: Vec<Vec<u8>> = (0..50).map(|i| format!("k{i}").into_bytes()).collect();
+        let refs: Vec<&[u8]> = keys.iter().map(|k| k.as_slice()).collect();
+        assert_eq!(
+            OwnedTable::build_with(&refs, |_, _| 7),
+            Err(BuildError::NoLayout)
         );
     }
 

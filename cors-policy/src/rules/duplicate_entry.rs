@@ -46,15 +46,17 @@ impl Rule for DuplicateEntry {
             ("expose_headers", &p.expose_headers, true),
         ];
         for (key, list, ignore_case) in lists {
-            for (i, item) in list.items.iter().enumerate() {
-                let same = |other: &&&crate::ast::Spanned<String>| {
-                    if ignore_case {
-                        other.value.eq_ignore_ascii_case(&item.value)
-                    } else {
-                        other.value == item.value
-                    }
+            // The first entry of each spelling (lowercased where case does
+            // not count): one lookup per entry.
+            let mut first_of = std::collections::HashMap::new();
+            for item in &list.items {
+                let spelling = if ignore_case {
+                    item.value.to_ascii_lowercase()
+                } else {
+                    item.value.clone()
                 };
-                if let Some(first) = list.items[..i].iter().find(same) {
+                let first: &crate::ast::Spanned<String> = first_of.entry(spelling).or_insert(*item);
+                if !std::ptr::eq(first, *item) {
                     cx.report(
                         META,
                         Finding::new(

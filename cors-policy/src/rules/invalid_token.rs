@@ -1,3 +1,5 @@
+use cors_runtime::MAX_HEADER_NAME_LEN;
+
 use super::{Context, Finding, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 use crate::effective::Effective;
@@ -12,7 +14,9 @@ pub(crate) static META: &RuleMeta = &RuleMeta {
     summary: "A method or header name that is not an HTTP token",
     doc: r#"## What it does
 Checks every entry of `methods`, `allow_headers` and `expose_headers` against
-the HTTP `token` grammar (letters, digits and ``!#$%&'*+-.^_`|~``).
+the HTTP `token` grammar (letters, digits and ``!#$%&'*+-.^_`|~``), and
+that no `allow_headers` name is longer than 256 bytes (the evaluator looks a
+requested name up in one probe of that size).
 
 ## Why is this bad
 One invalid element makes the browser reject the whole
@@ -47,6 +51,19 @@ impl Rule for InvalidToken {
             ("expose_headers", &p.expose_headers),
         ] {
             for item in &list.items {
+                let len = item.value.len();
+                if len > MAX_HEADER_NAME_LEN && key == "allow_headers" {
+                    cx.report(
+                        META,
+                        Finding::new(
+                            item.span.clone(),
+                            format!("a name in `{key}` is {len} bytes long; the limit is {MAX_HEADER_NAME_LEN}"),
+                            "too long",
+                        )
+                        .help("shorten the header name"),
+                    );
+                    continue;
+                }
                 if cors_runtime::is_token(item.value.as_bytes()) {
                     continue;
                 }

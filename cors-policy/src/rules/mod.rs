@@ -25,6 +25,7 @@ mod forbidden_method;
 mod forbidden_request_header;
 mod insecure_origin_with_credentials;
 mod invalid_origin;
+mod invalid_server_origin;
 mod invalid_token;
 mod invalid_value;
 mod max_age_above_browser_limit;
@@ -32,12 +33,14 @@ mod method_case;
 mod missing_origins;
 mod non_canonical_origin;
 mod null_origin;
+mod null_origin_with_credentials;
 mod origin_covered_by_wildcard;
 mod private_origin_outside_dev;
 mod public_suffix_wildcard;
 mod safelisted_header_listed;
 mod selection;
 mod set_cookie_exposed;
+pub(crate) mod table_layout;
 mod toml_syntax;
 mod unknown_key;
 mod unsupported_wildcard;
@@ -122,6 +125,7 @@ pub static RULES: &[&dyn Rule] = &[
     &invalid_value::InvalidValue,
     &missing_origins::MissingOrigins,
     &selection::Selection,
+    &table_layout::TableLayout,
     &invalid_origin::InvalidOrigin,
     &non_canonical_origin::NonCanonicalOrigin,
     &unsupported_wildcard::UnsupportedWildcard,
@@ -130,10 +134,12 @@ pub static RULES: &[&dyn Rule] = &[
     &duplicate_origin::DuplicateOrigin,
     &origin_covered_by_wildcard::OriginCoveredByWildcard,
     &private_origin_outside_dev::PrivateOriginOutsideDev,
+    &invalid_server_origin::InvalidServerOrigin,
     &credentials_with_any_origin::CredentialsWithAnyOrigin,
     &credentials_with_wildcard_list::CredentialsWithWildcardList,
     &insecure_origin_with_credentials::InsecureOriginWithCredentials,
     &broad_wildcard_with_credentials::BroadWildcardWithCredentials,
+    &null_origin_with_credentials::NullOriginWithCredentials,
     &forbidden_method::ForbiddenMethod,
     &method_case::MethodCase,
     &invalid_token::InvalidToken,

@@ -23,7 +23,8 @@ and with credentials, every origin reading as your users.
 ## How to fix
 Remove `"null"`. If you really serve sandboxed content that must read responses
 (and use no credentials), keep it and relax the rule explicitly:
-`[lints] null-origin = "allow"`.
+`[lints] null-origin = "allow"`. With credentials, `null` stays an error that
+no `[lints]` entry relaxes (`null-origin-with-credentials`, CORS205).
 
 ## Example
 ```toml
@@ -45,18 +46,12 @@ impl Rule for NullOrigin {
             if *pattern != OriginPattern::Null {
                 continue;
             }
-            let mut finding = Finding::new(
+            let finding = Finding::new(
                 entry.raw.span.clone(),
                 "`null` is allowed: any sandboxed iframe, data: URL or redirected request sends it",
                 "any page can send Origin: null",
             )
             .help("remove \"null\"; if it is truly needed, add `[lints] null-origin = \"allow\"`");
-            if let Some(c) = p.credentials.filter(|c| c.value) {
-                finding = finding.secondary(
-                    c.span.clone(),
-                    "and with credentials, any page reads as your users",
-                );
-            }
             cx.report(META, finding);
         }
     }

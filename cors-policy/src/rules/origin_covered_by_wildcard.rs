@@ -1,6 +1,10 @@
+use std::collections::HashMap;
+
 use super::{Context, Finding, Rule, RuleMeta};
+use crate::ast::OriginEntry;
 use crate::diagnostic::Severity;
 use crate::effective::Effective;
+use crate::pattern::{HostPattern, OriginPattern, PortPattern};
 
 pub(crate) struct OriginCoveredByWildcard;
 
@@ -38,14 +42,25 @@ impl Rule for OriginCoveredByWildcard {
     }
 
     fn check_policy(&self, cx: &mut Context<'_>, p: &Effective<'_>) {
-        let wildcards: Vec<_> = p.patterns().filter(|(_, pat)| !pat.is_exact()).collect();
+        // Every wildcard by its exact pattern, first entry kept: each entry
+        // then looks up the few patterns that could cover it (its host's
+        // dot-suffixes, with its own port or `:*`), so the rule is linear
+        // in the entries instead of comparing every pair.
+        let mut wildcards: HashMap<&OriginPattern, (usize, &OriginEntry)> = HashMap::new();
+        for (i, (entry, pattern)) in p.patterns().enumerate() {
+            if !pattern.is_exact() {
+                wildcards.entry(pattern).or_insert((i, entry));
+            }
+        }
         if wildcards.is_empty() {
             return;
         }
         for (entry, pattern) in p.patterns() {
-            if let Some((wild, wild_pattern)) =
-                wildcards.iter().find(|(_, w)| pattern.is_covered_by(w))
-            {
+            let covering = covering_candidates(pattern)
+                .filter(|c| pattern.is_covered_by(c))
+                .filter_map(|c| wildcards.get_key_value(&c))
+                .min_by_key(|(_, (i, _))| *i);
+            if let Some((wild_pattern, (_, wild))) = covering {
                 cx.report(
                     META,
                     Finding::new(
@@ -59,6 +74,30 @@ impl Rule for OriginCoveredByWildcard {
             }
         }
     }
+}
+
+/// The patterns that can cover `pattern` (a superset; `is_covered_by`
+/// decides): the same host with any port, and a subdomain wildcard on the
+/// host itself or on each of its dot-suffixes, with its port or any port.
+fn covering_candidates(pattern: &OriginPattern) -> impl Iterator<Item = OriginPattern> + '_ {
+    let OriginPattern::Tuple { scheme, host, port } = pattern else {
+        return None.into_iter().flatten();
+    };
+    let name = match host {
+        HostPattern::Exact(h) | HostPattern::Subdomains(h) => h.as_str(),
+    };
+    let bases =
+        std::iter::once(name).chain(name.match_indices('.').map(move |(i, _)| &name[i + 1..]));
+    let hosts = std::iter::once(HostPattern::Exact(name.to_string()))
+        .chain(bases.map(|b| HostPattern::Subdomains(b.to_string())));
+    let candidates = hosts.flat_map(move |h| {
+        [*port, PortPattern::Any].map(|port| OriginPattern::Tuple {
+            scheme: scheme.clone(),
+            host: h.clone(),
+            port,
+        })
+    });
+    Some(candidates).into_iter().flatten()
 }
 
 #[cfg(test)]

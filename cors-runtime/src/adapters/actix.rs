@@ -56,7 +56,6 @@ fn request_header_name(name: RequestHeader) -> HeaderName {
         RequestHeader::Origin => header::ORIGIN,
         RequestHeader::AccessControlRequestMethod => header::ACCESS_CONTROL_REQUEST_METHOD,
         RequestHeader::AccessControlRequestHeaders => header::ACCESS_CONTROL_REQUEST_HEADERS,
-        RequestHeader::Host => header::HOST,
         RequestHeader::SecFetchSite => HeaderName::from_static("sec-fetch-site"),
     }
 }

@@ -33,7 +33,6 @@ pub fn request_header_name(name: RequestHeader) -> HeaderName {
         RequestHeader::Origin => header::ORIGIN,
         RequestHeader::AccessControlRequestMethod => header::ACCESS_CONTROL_REQUEST_METHOD,
         RequestHeader::AccessControlRequestHeaders => header::ACCESS_CONTROL_REQUEST_HEADERS,
-        RequestHeader::Host => header::HOST,
         RequestHeader::SecFetchSite => HeaderName::from_static("sec-fetch-site"),
     }
 }
@@ -127,7 +126,7 @@ impl RequestView for HeaderMapView<'_> {
             RequestHeader::Origin => Some(&self.origin),
             RequestHeader::AccessControlRequestMethod => self.request_method.as_ref(),
             RequestHeader::AccessControlRequestHeaders => self.request_headers.as_ref(),
-            RequestHeader::Host | RequestHeader::SecFetchSite => {
+            RequestHeader::SecFetchSite => {
                 return values(self.headers, request_header_name(name));
             }
         };

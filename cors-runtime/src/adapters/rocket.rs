@@ -10,7 +10,10 @@
 //!
 //! Fairings are global in rocket, so per-route policies are given by path:
 //! [`Cors::scoped`] + [`Cors::mount`] choose a policy by the longest
-//! matching path prefix, like rocket's own `mount`.
+//! matching base, like rocket's own `mount`. The path is read exactly as
+//! rocket's router reads it — percent-decoded, non-empty segments — so a
+//! request rocket routes to `/admin` gets the `/admin` policy however it is
+//! spelled (`//admin`, `/%61dmin`, `/admin/`).
 //!
 //! ```
 //! use cors_runtime::Policy;
@@ -127,6 +130,9 @@ type SharedSource = Arc<dyn PolicySource + Send + Sync>;
 #[derive(Clone)]
 struct Scope {
     base: String,
+    /// The base's percent-decoded, non-empty segments, compared with the
+    /// request's segments as rocket's router compares a mount point.
+    segments: Vec<String>,
     source: SharedSource,
     fixed: FixedValues<Cow<'static, str>>,
 }
@@ -141,11 +147,11 @@ impl std::fmt::Debug for Scope {
 }
 
 impl Scope {
-    fn covers(&self, path: &str) -> bool {
-        self.base == "/"
-            || path
-                .strip_prefix(self.base.as_str())
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    fn covers(&self, path: &rocket::http::uri::Path<'_>) -> bool {
+        let mut request = path.segments();
+        self.segments
+            .iter()
+            .all(|base| request.next() == Some(base.as_str()))
     }
 }
 
@@ -189,8 +195,10 @@ impl Cors {
     }
 
     /// Applies `policy` to `base` and every path below it (`/public` covers
-    /// `/public` and `/public/...`, not `/publicity`). The longest matching
-    /// base wins; mounting a base twice replaces its policy.
+    /// `/public` and `/public/...`, not `/publicity`), comparing
+    /// percent-decoded, non-empty segments as rocket's router does. The
+    /// base with the most segments wins; mounting a base twice replaces its
+    /// policy.
     pub fn mount<P: PolicySource + Send + Sync + 'static>(self, base: &str, policy: P) -> Self {
         let base = match base.trim_end_matches('/') {
             "" => "/".to_string(),
@@ -202,20 +210,30 @@ impl Cors {
             Some(p) => FixedValues::new_static(p, Cow::Borrowed),
             None => FixedValues::new(policy.policy(), |text| Cow::Owned(text.to_owned())),
         };
+        let segments: Vec<String> = base
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                rocket::http::RawStr::new(s)
+                    .percent_decode_lossy()
+                    .into_owned()
+            })
+            .collect();
         let mut scopes = self.scopes;
-        scopes.retain(|s| s.base != base);
+        scopes.retain(|s| s.segments != segments);
         scopes.push(Scope {
             base,
+            segments,
             source: Arc::new(policy),
             fixed,
         });
-        scopes.sort_by_key(|s| std::cmp::Reverse(s.base.len()));
+        scopes.sort_by_key(|s| std::cmp::Reverse(s.segments.len()));
         Cors { scopes }
     }
 
     fn evaluate(&self, request: &Request<'_>) -> State {
-        let path = request.uri().path().as_str();
-        let Some(scope) = self.scopes.iter().find(|s| s.covers(path)) else {
+        let path = request.uri().path();
+        let Some(scope) = self.scopes.iter().find(|s| s.covers(&path)) else {
             return State::Untouched;
         };
         let decision = scope.source.policy().evaluate(request);
