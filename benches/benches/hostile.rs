@@ -8,7 +8,7 @@
 use std::hint::black_box;
 
 use cors_benches as p;
-use cors_runtime::{DecisionKind, SimpleRequest};
+use cors_runtime::{DecisionKind, PolicySource, SimpleRequest};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
 const SIZES: [usize; 6] = [1 << 10, 1 << 12, 1 << 14, 1 << 16, 1 << 18, 1 << 20];
@@ -106,5 +106,47 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// An allow-list of `n` names: `a` and `x-h1` … `x-h{n-1}`.
+fn allow_list_policy(n: usize, star: bool) -> cors_runtime::OwnedPolicy {
+    let mut names: Vec<String> = std::iter::once("a".to_string())
+        .chain((1..n).map(|i| format!("x-h{i}")))
+        .collect();
+    if star {
+        names.insert(0, "*".into());
+    }
+    let quoted: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
+    cors_policy::load(&format!(
+        "origins = [\"https://app.example.com\"]\nmethods = [\"PUT\"]\nallow_headers = [{}]\n",
+        quoted.join(", ")
+    ))
+    .expect("a valid policy")
+}
+
+/// An 8 KiB `Access-Control-Request-Headers` of one-letter names, every one
+/// allowed, against allow-lists of 1 to 1,000 names, listed and with `*`:
+/// the check must cost the same at every list size (one lookup per name).
+fn bench_allow_list(c: &mut Criterion) {
+    let acrh = "a,".repeat(cors_runtime::MAX_REQUEST_HEADERS_LEN / 2);
+    let mut group = c.benchmark_group("hostile_allow_list");
+    group.throughput(Throughput::Bytes(acrh.len() as u64));
+    for n in [1, 10, 100, 1_000] {
+        for (label, star) in [("listed", false), ("star", true)] {
+            let owned = allow_list_policy(n, star);
+            let policy = owned.policy();
+            let headers = [
+                ("origin", &b"https://app.example.com"[..]),
+                ("access-control-request-method", b"PUT"),
+                ("access-control-request-headers", acrh.as_bytes()),
+            ];
+            let request = SimpleRequest::new(b"OPTIONS", &headers);
+            assert_eq!(policy.evaluate(&request).kind(), DecisionKind::Preflight);
+            group.bench_with_input(BenchmarkId::new(label, n), &request, |b, r| {
+                b.iter(|| policy.evaluate(black_box(r)).kind())
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench, bench_allow_list);
 criterion_main!(benches);

@@ -10,6 +10,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod dangerous;
 mod delivered;
 pub mod frameworks;
 pub mod reference;

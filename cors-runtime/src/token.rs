@@ -83,15 +83,26 @@ where
 /// name is lowercased into a stack buffer and looked up once.
 #[inline]
 pub(crate) fn table_contains_ignore_case(names: &RawTable<'_>, name: &[u8]) -> bool {
-    if name.len() > MAX_HEADER_NAME_LEN || names.is_empty() {
-        return false;
+    /// Most header names fit here; clearing a larger buffer for each name
+    /// would cost more than the lookup.
+    const SHORT: usize = 32;
+    fn probe<const N: usize>(names: &RawTable<'_>, name: &[u8]) -> bool {
+        let mut lower = [0u8; N];
+        let lower = &mut lower[..name.len()];
+        for (to, from) in lower.iter_mut().zip(name) {
+            *to = from.to_ascii_lowercase();
+        }
+        names.contains(lower)
     }
-    let mut lower = [0u8; MAX_HEADER_NAME_LEN];
-    let lower = &mut lower[..name.len()];
-    for (to, from) in lower.iter_mut().zip(name) {
-        *to = from.to_ascii_lowercase();
+    if names.is_empty() {
+        false
+    } else if name.len() <= SHORT {
+        probe::<SHORT>(names, name)
+    } else if name.len() <= MAX_HEADER_NAME_LEN {
+        probe::<MAX_HEADER_NAME_LEN>(names, name)
+    } else {
+        false
     }
-    names.contains(lower)
 }
 
 #[cfg(test)]
