@@ -255,4 +255,67 @@ mod rocket_router {
             );
         }
     }
+
+    /// Mount bases written with `%XX`: rocket keeps a base's segments raw and
+    /// compares them with the request's decoded segments, so
+    /// `/my%2520admin/users` reaches a base written `/my%20admin`. The
+    /// fairing must choose the same scope.
+    #[rocket::async_test]
+    async fn encoded_mount_bases_get_the_routes_policy() {
+        let cases: [(&str, &[&'static str]); 3] = [
+            (
+                "/my%20admin",
+                &[
+                    "/my%20admin/users",
+                    "/my%2520admin/users",
+                    "/my+admin/users",
+                ],
+            ),
+            (
+                "/%61dmin",
+                &["/%61dmin/users", "/%2561dmin/users", "/admin/users"],
+            ),
+            (
+                "/%C3%A4dmin",
+                &[
+                    "/%C3%A4dmin/users",
+                    "/%25C3%25A4dmin/users",
+                    "/%c3%a4dmin/users",
+                ],
+            ),
+        ];
+        for (base, paths) in cases {
+            let rocket = rocket::build()
+                .attach(Cors::scoped().mount("/", LOOSE).mount(base, STRICT))
+                .mount(base, rocket::routes![users])
+                .mount("/", rocket::routes![root]);
+            let client = Client::untracked(rocket.configure(rocket::Config::debug_default()))
+                .await
+                .unwrap();
+            let mut seen = Vec::new();
+            for &path in paths {
+                let response = client
+                    .get(path)
+                    .header(Header::new("origin", LOOSE_ORIGIN))
+                    .dispatch()
+                    .await;
+                let status = response.status().code;
+                let allow_origin = response
+                    .headers()
+                    .get_one("access-control-allow-origin")
+                    .map(str::to_string);
+                let body = response.into_string().await.unwrap_or_default();
+                seen.push(Seen {
+                    path,
+                    body,
+                    status,
+                    allow_origin,
+                });
+            }
+            let refused = check(&format!("rocket, base {base}"), &seen);
+            // The spelling rocket routes to the base (double-encoded) is
+            // refused by the strict policy.
+            assert!(refused.contains(&paths[1]), "rocket, base {base}: {seen:?}");
+        }
+    }
 }

@@ -10,10 +10,12 @@
 //!
 //! Fairings are global in rocket, so per-route policies are given by path:
 //! [`Cors::scoped`] + [`Cors::mount`] choose a policy by the longest
-//! matching base, like rocket's own `mount`. The path is read exactly as
-//! rocket's router reads it — percent-decoded, non-empty segments — so a
-//! request rocket routes to `/admin` gets the `/admin` policy however it is
-//! spelled (`//admin`, `/%61dmin`, `/admin/`).
+//! matching base, like rocket's own `mount`. Paths are compared exactly as
+//! rocket's router compares them — the request's percent-decoded, non-empty
+//! segments against the base's raw, non-empty segments — so a request rocket
+//! routes to `/admin` gets the `/admin` policy however it is spelled
+//! (`//admin`, `/%61dmin`, `/admin/`), and a base written with `%XX` covers
+//! exactly the requests rocket routes to it.
 //!
 //! ```
 //! use cors_runtime::Policy;
@@ -130,8 +132,9 @@ type SharedSource = Arc<dyn PolicySource + Send + Sync>;
 #[derive(Clone)]
 struct Scope {
     base: String,
-    /// The base's percent-decoded, non-empty segments, compared with the
-    /// request's segments as rocket's router compares a mount point.
+    /// The base's raw (not decoded), non-empty segments: rocket's router
+    /// keeps a mount point's segments raw and compares them with the
+    /// request's decoded segments, and so does the fairing.
     segments: Vec<String>,
     source: SharedSource,
     fixed: FixedValues<Cow<'static, str>>,
@@ -195,8 +198,8 @@ impl Cors {
     }
 
     /// Applies `policy` to `base` and every path below it (`/public` covers
-    /// `/public` and `/public/...`, not `/publicity`), comparing
-    /// percent-decoded, non-empty segments as rocket's router does. The
+    /// `/public` and `/public/...`, not `/publicity`), comparing segments
+    /// as rocket's router does (the base's raw, the request's decoded). The
     /// base with the most segments wins; mounting a base twice replaces its
     /// policy.
     pub fn mount<P: PolicySource + Send + Sync + 'static>(self, base: &str, policy: P) -> Self {
@@ -213,11 +216,7 @@ impl Cors {
         let segments: Vec<String> = base
             .split('/')
             .filter(|s| !s.is_empty())
-            .map(|s| {
-                rocket::http::RawStr::new(s)
-                    .percent_decode_lossy()
-                    .into_owned()
-            })
+            .map(str::to_string)
             .collect();
         let mut scopes = self.scopes;
         scopes.retain(|s| s.segments != segments);
