@@ -221,7 +221,8 @@ pub enum BuildError {
     /// More keys (or more key bytes) than a table can address.
     TooLarge,
     /// No seed and layout placed the keys: only keys whose hashes collide
-    /// on every seed tried can cause this (never seen for distinct keys).
+    /// on every one of the 48 seeds tried, which are derived from the keys
+    /// themselves, can cause this.
     NoLayout,
 }
 
@@ -234,7 +235,7 @@ impl std::fmt::Display for BuildError {
             }
             BuildError::NoLayout => f.write_str(
                 "no perfect hash layout was found for these keys after 48 seeds and 3 layouts \
-                 (their hashes collide on every seed); please report the key set",
+                 (their hashes collide on every seed, derived from the keys); please report the key set",
             ),
         }
     }
@@ -287,10 +288,18 @@ impl OwnedTable {
         // always ends: after SEEDS_PER_LAYOUT failed seeds the table gets
         // more slots and buckets (a sparser layout is easier to place), and
         // after the sparsest layout an error names the problem.
+        //
+        // Seeds are derived from a SipHash digest of the keys themselves: the
+        // lookup hash is fast, not collision-resistant (a chosen 16-byte
+        // block can zero its multiply), so fixed seeds would let someone who
+        // submits origins precompute pairs that collide on every seed. With
+        // seeds that change whenever any key changes, colliding keys cannot
+        // be chosen before the seeds are known. The build stays
+        // deterministic: the same keys give the same table.
+        let digest = key_digest(keys);
         for (round, layout) in LAYOUTS.iter().enumerate() {
             for attempt in 0..SEEDS_PER_LAYOUT {
-                let counter = round as u64 * SEEDS_PER_LAYOUT + attempt;
-                let seed = crate::hash::fold_mul(counter ^ 0x5eed, 0x2545_f491_4f6c_dd1d);
+                let seed = seed_for(digest, round as u64 * SEEDS_PER_LAYOUT + attempt);
                 if let Some(table) = try_build(keys, seed, &hash, *layout) {
                     return Ok(table);
                 }
@@ -298,6 +307,20 @@ impl OwnedTable {
         }
         Err(BuildError::NoLayout)
     }
+}
+
+/// A digest of the keys, in order, with SipHash (std's `DefaultHasher`,
+/// whose keys are fixed): what the build's seeds are derived from.
+fn key_digest(keys: &[&[u8]]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut digest = std::hash::DefaultHasher::new();
+    keys.hash(&mut digest);
+    digest.finish()
+}
+
+/// The `counter`-th seed tried for keys with `digest`.
+fn seed_for(digest: u64, counter: u64) -> u64 {
+    crate::hash::fold_mul(counter ^ 0x5eed ^ digest, 0x2545_f491_4f6c_dd1d) ^ digest
 }
 
 /// Seeds tried with each layout before moving to a sparser one.
@@ -488,8 +511,10 @@ mod tests {
     #[test]
     fn a_seed_whose_hashes_collide_is_retried() {
         // A hash that collides on the first seed forces the builder to move on.
-        let table = OwnedTable::build_with(&[b"a".as_slice(), b"b"], |seed, k| {
-            if seed == crate::hash::fold_mul(0x5eed, 0x2545_f491_4f6c_dd1d) {
+        let keys = [b"a".as_slice(), b"b"];
+        let first = seed_for(key_digest(&keys), 0);
+        let table = OwnedTable::build_with(&keys, |seed, k| {
+            if seed == first {
                 1
             } else {
                 hash_bytes(seed, k)
