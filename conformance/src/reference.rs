@@ -182,6 +182,9 @@ const VARY_ORIGIN: &str = "Origin";
 const VARY_PREFLIGHT: &str =
     "Origin, Access-Control-Request-Method, Access-Control-Request-Headers";
 const VARY_PREFLIGHT_ANY: &str = "Access-Control-Request-Method, Access-Control-Request-Headers";
+const VARY_ORIGIN_SITE: &str = "Origin, Sec-Fetch-Site";
+const VARY_PREFLIGHT_SITE: &str =
+    "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, Sec-Fetch-Site";
 
 /// Collects headers, leaving out empty values (as the runtime does).
 struct Out(Vec<[String; 2]>);
@@ -205,7 +208,7 @@ pub fn evaluate(spec: &PolicySpec, method: &[u8], headers: &[(String, Vec<u8>)])
         headers: out.0,
         body_code: body.map(str::to_string),
     };
-    let not_cors = || {
+    let not_cors_varying = |vary: &str| {
         let mut out = Out(Vec::new());
         if any {
             out.add("access-control-allow-origin", "*");
@@ -214,25 +217,29 @@ pub fn evaluate(spec: &PolicySpec, method: &[u8], headers: &[(String, Vec<u8>)])
                 list(spec.any_expose, &spec.expose_headers),
             );
         } else {
-            out.add("vary", VARY_ORIGIN);
+            out.add("vary", vary);
         }
         decision("not_cors", None, out, None)
     };
+    let not_cors = || not_cors_varying(VARY_ORIGIN);
     // `by_origin`: the refusal is about the Origin itself, which every
     // answer must then vary on, even in an any-origin policy (R24).
-    let reject = |preflight: bool, by_origin: bool, code: &str| {
+    let reject_varying = |preflight: bool, vary: &str, code: &str| {
         let mut out = Out(Vec::new());
-        let vary = match (preflight, any && !by_origin) {
-            (true, true) => VARY_PREFLIGHT_ANY,
-            (true, false) => VARY_PREFLIGHT,
-            (false, _) => VARY_ORIGIN,
-        };
         out.add("vary", vary);
         if forbid {
             out.add("content-type", "application/json");
         }
         let status = (preflight || forbid).then_some(403);
         decision("rejected", status, out, forbid.then_some(code))
+    };
+    let reject = |preflight: bool, by_origin: bool, code: &str| {
+        let vary = match (preflight, any && !by_origin) {
+            (true, true) => VARY_PREFLIGHT_ANY,
+            (true, false) => VARY_PREFLIGHT,
+            (false, _) => VARY_ORIGIN,
+        };
+        reject_varying(preflight, vary, code)
     };
 
     let origins = values(headers, "origin");
@@ -249,24 +256,32 @@ pub fn evaluate(spec: &PolicySpec, method: &[u8], headers: &[(String, Vec<u8>)])
     };
     let allowed = any || spec.origins.iter().any(|p| pattern_matches(p, &origin));
     if !allowed {
-        if let Origin::Tuple { .. } = origin {
-            // R28: the server's own origin is not a CORS request. The
-            // browser's Sec-Fetch-Site decides when it is there; without it,
-            // only the origins the policy names as the server's own.
-            let site = values(headers, "sec-fetch-site");
-            let same = match site.as_slice() {
-                [one] => *one == b"same-origin",
-                [] => spec
-                    .server_origins
-                    .iter()
-                    .any(|own| own.to_string().as_bytes() == origin_bytes),
-                _ => false,
-            };
-            if same {
-                return not_cors();
+        let Origin::Tuple { .. } = origin else {
+            return reject(preflight, true, "cors_origin_not_allowed");
+        };
+        // R28: the server's own origin is not a CORS request. The browser's
+        // Sec-Fetch-Site decides when it is there; without it, only the
+        // origins the policy names as the server's own. Where the two
+        // answers differ (a preflight, or forbid), they vary on it.
+        let site = values(headers, "sec-fetch-site");
+        let same = match site.as_slice() {
+            [one] => *one == b"same-origin",
+            [] => spec
+                .server_origins
+                .iter()
+                .any(|own| own.to_string().as_bytes() == origin_bytes),
+            _ => false,
+        };
+        let site_matters = preflight || forbid;
+        return match (same, site_matters) {
+            (true, true) => not_cors_varying(VARY_ORIGIN_SITE),
+            (true, false) => not_cors(),
+            (false, true) if preflight => {
+                reject_varying(true, VARY_PREFLIGHT_SITE, "cors_origin_not_allowed")
             }
-        }
-        return reject(preflight, true, "cors_origin_not_allowed");
+            (false, true) => reject_varying(false, VARY_ORIGIN_SITE, "cors_origin_not_allowed"),
+            (false, false) => reject(false, true, "cors_origin_not_allowed"),
+        };
     }
 
     let mut out = Out(Vec::new());

@@ -146,7 +146,8 @@ impl<'a> ResponseHeaders<'a> {
 pub enum Reason<'a> {
     /// The request carries no `Origin` header.
     NoOrigin,
-    /// The `Origin` is the server's own (by `Sec-Fetch-Site` or `Host`).
+    /// The `Origin` is the server's own: `Sec-Fetch-Site: same-origin`, or,
+    /// without that header, one of the policy's `server_origins`.
     SameOrigin,
     /// The origin is allowed (actual request).
     OriginAllowed(MatchedBy<'a>),

@@ -66,12 +66,7 @@ impl<'p> Policy<'p> {
                     _ => policy.match_origin(&parsed),
                 };
                 let Some(by) = by else {
-                    if let RequestOrigin::Tuple(_) = parsed
-                        && policy.is_same_origin(req, origin_value)
-                    {
-                        return policy.not_cors(Reason::SameOrigin);
-                    }
-                    return policy.reject(Reason::OriginNotAllowed, preflight, Some(origin_value));
+                    return policy.unlisted(req, &parsed, preflight, origin_value);
                 };
                 by
             }
@@ -129,6 +124,41 @@ impl<'p> Policy<'p> {
             RequestOrigin::Null => origins.null.then_some(MatchedBy::Null),
             RequestOrigin::Tuple(t) => origins.match_tuple(t),
         }
+    }
+
+    /// An origin the policy does not list: a same-origin request (R28) or a
+    /// rejection (R27). When the two answers differ — on a preflight (403
+    /// or forwarded) and under `forbid` (403 or forwarded) — the answer
+    /// depends on `Sec-Fetch-Site`, and `Vary` says so, so a shared cache
+    /// never serves one to the other.
+    #[cold]
+    fn unlisted<'r, R: RequestView + ?Sized>(
+        &self,
+        req: &'r R,
+        parsed: &RequestOrigin<'_>,
+        preflight: bool,
+        origin: &'r [u8],
+    ) -> Decision<'r>
+    where
+        'p: 'r,
+    {
+        let policy: Policy<'r> = *self;
+        let tuple = matches!(parsed, RequestOrigin::Tuple(_));
+        let site_matters = tuple && (preflight || policy.raw.forbid);
+        if tuple && policy.is_same_origin(req, origin) {
+            let vary = if site_matters {
+                FixedValue::VaryOriginSite
+            } else {
+                FixedValue::VaryOrigin
+            };
+            return policy.not_cors_varying(Reason::SameOrigin, vary);
+        }
+        let vary = match (site_matters, preflight) {
+            (false, _) => return policy.reject(Reason::OriginNotAllowed, preflight, Some(origin)),
+            (true, true) => FixedValue::VaryPreflightSite,
+            (true, false) => FixedValue::VaryOriginSite,
+        };
+        policy.reject_varying(Reason::OriginNotAllowed, preflight, Some(origin), vary)
     }
 
     /// R14, R15: the requested method and headers.
@@ -214,11 +244,17 @@ impl<'p> Policy<'p> {
     }
 
     fn not_cors(&self, reason: Reason<'p>) -> Decision<'p> {
+        self.not_cors_varying(reason, FixedValue::VaryOrigin)
+    }
+
+    /// A request CORS does not apply to; `vary` names what the answer
+    /// depends on unless the policy's headers are constant.
+    fn not_cors_varying(&self, reason: Reason<'p>, vary: FixedValue) -> Decision<'p> {
         let mut headers = ResponseHeaders::new();
         if self.is_any_origin() {
             self.constant_headers(&mut headers);
         } else {
-            headers.push(ResponseHeader::Vary, self.fixed(FixedValue::VaryOrigin));
+            headers.push(ResponseHeader::Vary, self.fixed(vary));
         }
         Decision {
             kind: DecisionKind::NotCors,
@@ -288,8 +324,6 @@ impl<'p> Policy<'p> {
         preflight: bool,
         origin: Option<&'p [u8]>,
     ) -> Decision<'p> {
-        let mut headers = ResponseHeaders::new();
-        let forbid = self.raw.forbid;
         // R24: every answer must be safe to cache. A rejection for the
         // Origin itself (malformed, repeated, unlisted) depends on it even
         // in an any-origin policy, whose allowed answers do not.
@@ -302,6 +336,19 @@ impl<'p> Policy<'p> {
             (true, false) => self.preflight_vary(),
             (false, _) => FixedValue::VaryOrigin,
         };
+        self.reject_varying(reason, preflight, origin, vary)
+    }
+
+    /// A rejection whose `Vary` is `vary`.
+    fn reject_varying(
+        &self,
+        reason: Reason<'p>,
+        preflight: bool,
+        origin: Option<&'p [u8]>,
+        vary: FixedValue,
+    ) -> Decision<'p> {
+        let mut headers = ResponseHeaders::new();
+        let forbid = self.raw.forbid;
         headers.push(ResponseHeader::Vary, self.fixed(vary));
         if forbid {
             headers.push(ResponseHeader::ContentType, self.fixed(FixedValue::Json));

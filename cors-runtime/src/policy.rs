@@ -37,13 +37,19 @@ pub enum FixedValue {
     VaryPreflight,
     /// `Vary` on preflight responses of an any-origin policy.
     VaryRequestMethodHeaders,
+    /// `Vary: Origin, Sec-Fetch-Site`: an unlisted origin's answer, when
+    /// whether the browser called the request same-origin changes it (R28).
+    VaryOriginSite,
+    /// `Vary` on a rejected preflight from an unlisted origin: it depends on
+    /// `Sec-Fetch-Site` too.
+    VaryPreflightSite,
     /// `application/json`, the type of the `on_reject = "forbid"` body.
     Json,
 }
 
 impl FixedValue {
     /// Every fixed value, in a stable order.
-    pub const ALL: [FixedValue; 10] = [
+    pub const ALL: [FixedValue; 12] = [
         FixedValue::Star,
         FixedValue::True,
         FixedValue::AllowMethods,
@@ -53,6 +59,8 @@ impl FixedValue {
         FixedValue::VaryOrigin,
         FixedValue::VaryPreflight,
         FixedValue::VaryRequestMethodHeaders,
+        FixedValue::VaryOriginSite,
+        FixedValue::VaryPreflightSite,
         FixedValue::Json,
     ];
 
@@ -72,6 +80,10 @@ impl FixedValue {
             }
             FixedValue::VaryRequestMethodHeaders => {
                 "Access-Control-Request-Method, Access-Control-Request-Headers"
+            }
+            FixedValue::VaryOriginSite => "Origin, Sec-Fetch-Site",
+            FixedValue::VaryPreflightSite => {
+                "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, Sec-Fetch-Site"
             }
             FixedValue::Json => "application/json",
             FixedValue::AllowMethods
