@@ -395,7 +395,9 @@ pub fn parse(raw: &str) -> Result<ParsedPattern, PatternError> {
         },
     };
 
-    if host_raw.ends_with('.') && host_raw != "." {
+    // An IPv4 address may end in one dot (the URL parser drops it); a domain
+    // with a trailing dot is another origin.
+    if host_raw.ends_with('.') && host_raw != "." && !ends_in_a_number(host_raw) {
         let port_text = port_raw.map(|p| format!(":{p}")).unwrap_or_default();
         return Err(invalid(
             "the host has a trailing dot, which makes it a different origin",
@@ -477,7 +479,12 @@ fn parse_host(raw: &str, normalised: &mut Vec<Normalisation>) -> Result<HostPatt
         note(normalised, Normalisation::Punycoded);
         converted
     };
-    for label in ascii.split('.') {
+    // One trailing dot ends an IPv4 address without an empty label.
+    let labelled = match ascii.strip_suffix('.') {
+        Some(front) if ends_in_a_number(&ascii) => front,
+        _ => ascii.as_str(),
+    };
+    for label in labelled.split('.') {
         if label.is_empty() {
             return Err(invalid(
                 "the host has an empty label (`..` or a leading dot)",
@@ -624,7 +631,10 @@ fn parse_ipv4(
             None,
         )
     };
-    let parts: Vec<&str> = host.split('.').collect();
+    let mut parts: Vec<&str> = host.split('.').collect();
+    if parts.len() > 1 && parts.last() == Some(&"") {
+        parts.pop();
+    }
     if parts.len() > 4 || parts.iter().any(|p| p.is_empty()) {
         return Err(not_ipv4());
     }
@@ -637,7 +647,9 @@ fn parse_ipv4(
         } else {
             (*part, 10)
         };
-        // `0x` alone is zero; more digits than any u32 needs is out of range.
+        // `0x` alone is zero; leading zeros change nothing; more digits
+        // than any u32 needs is out of range.
+        let digits = digits.trim_start_matches('0');
         let value = if digits.is_empty() {
             0
         } else if digits.len() > 11 {
@@ -768,6 +780,10 @@ mod tests {
                 "http://[2001:db8::1:0:0:1]",
             ),
             ("http://[::1.2.3.4]", "http://[::102:304]"),
+            ("http://127.0.0.1.", "http://127.0.0.1"),
+            ("http://0x000000000000001", "http://0.0.0.1"),
+            ("http://000000000000001", "http://0.0.0.1"),
+            ("http://0x7f.00000000000000000.0.01", "http://127.0.0.1"),
         ] {
             assert_eq!(
                 ok(raw),
@@ -795,6 +811,7 @@ mod tests {
             "http://1.16777216",
             "http://example.0x1",
             "http://1.2.3.99999999999999999999",
+            "http://1.2.3.4..",
         ] {
             assert_eq!(err(bad).kind, PatternErrorKind::Invalid, "{bad}");
         }
