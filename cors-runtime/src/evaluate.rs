@@ -8,7 +8,8 @@ use crate::matcher::{FastMatch, MatchedBy};
 use crate::origin::{self, RequestOrigin};
 use crate::policy::{FixedValue, Policy};
 use crate::request::{RequestHeader, RequestView};
-use crate::token::{MAX_REQUEST_HEADERS_LEN, is_token, list_elements, table_contains_ignore_case};
+use crate::table::eq_bytes;
+use crate::token::{MAX_REQUEST_HEADERS_LEN, TokenElements, is_token, table_contains_ignore_case};
 
 impl<'p> Policy<'p> {
     /// Evaluates one request. Never allocates, never panics, and runs in time
@@ -196,14 +197,14 @@ impl<'p> Policy<'p> {
         // one before it (browsers send a sorted list, so repeats are
         // adjacent) has its answer already.
         let mut previous: &[u8] = &[];
-        for name in list_elements(req.header_values(RequestHeader::AccessControlRequestHeaders)) {
-            if name == previous {
+        let names =
+            TokenElements::new(req.header_values(RequestHeader::AccessControlRequestHeaders));
+        for name in names {
+            let name = name.map_err(Reason::InvalidRequestHeader)?;
+            if eq_bytes(name, previous) {
                 continue;
             }
             previous = name;
-            if !is_token(name) {
-                return Err(Reason::InvalidRequestHeader(name));
-            }
             if any_header {
                 // R15: `*` covers every name but Authorization, which must be
                 // listed by name.

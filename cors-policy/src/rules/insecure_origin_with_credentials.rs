@@ -83,5 +83,18 @@ mod tests {
             "origins = [\"http://app.example.com\"]\ncredentials = true\n",
             "origins = [\"https://app.example.com\", \"http://localhost:3000\"]\ncredentials = true\n",
         );
+        // Every loopback form stays allowed over http, each on its own.
+        for loopback in [
+            "http://localhost",
+            "http://[::1]:8080",
+            "http://app.localhost:5173",
+            "http://127.0.0.1:3000",
+        ] {
+            assert_rule(
+                "CORS203",
+                "origins = [\"http://app.example.com\"]\ncredentials = true\n",
+                &format!("origins = [\"{loopback}\"]\ncredentials = true\n"),
+            );
+        }
     }
 }

@@ -317,6 +317,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_finding_in_a_profile_or_named_policy_says_where() {
+        let file = crate::parse::parse_file(
+            "[policies.api]\norigins = [\"https://a.example\"]\n[policies.api.profiles.dev]\nextra_origins = [\"https://a.example:443\"]\n",
+        );
+        let diagnostics = run(&file);
+        let contexts: Vec<Option<&str>> = diagnostics
+            .iter()
+            .filter(|d| d.code == "CORS102")
+            .map(|d| d.context.as_deref())
+            .collect();
+        assert_eq!(contexts, [Some("policy `api`, profile `dev`")]);
+    }
+
+    #[test]
     fn codes_and_names_are_unique_and_documented() {
         let mut seen = std::collections::HashSet::new();
         for rule in RULES {
