@@ -154,10 +154,13 @@ impl<'p> Policy<'p> {
             };
             return policy.not_cors_varying(Reason::SameOrigin, vary);
         }
-        let vary = match (site_matters, preflight) {
-            (false, _) => return policy.reject(Reason::OriginNotAllowed, preflight, Some(origin)),
-            (true, true) => FixedValue::VaryPreflightSite,
-            (true, false) => FixedValue::VaryOriginSite,
+        if !site_matters {
+            return policy.reject(Reason::OriginNotAllowed, preflight, Some(origin));
+        }
+        let vary = if preflight {
+            FixedValue::VaryPreflightSite
+        } else {
+            FixedValue::VaryOriginSite
         };
         policy.reject_varying(Reason::OriginNotAllowed, preflight, Some(origin), vary)
     }

@@ -32,9 +32,7 @@ fn host_of(len: usize, base: &str) -> String {
         };
         labels.push("a".repeat(take));
         front_len -= take;
-        if front_len > 0 {
-            front_len -= 1; // the dot
-        }
+        front_len = front_len.saturating_sub(1); // the dot
     }
     let host = format!("{}.{base}", labels.join("."));
     assert_eq!(host.len(), len, "{host}");
