@@ -29,7 +29,12 @@ async fn fetch(browser: &Browser, url: String, init: Value) -> Result<Fetched, E
 }
 
 /// The scenario every example service must pass.
+/// One browser scenario at a time: three Chromiums started at once on a
+/// 2-core machine just after a build made the first run of the suite flaky.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 async fn scenario(framework: &str, service_port: u16) -> Result<(), Error> {
+    let _turn = ONE_AT_A_TIME.lock().await;
     let page = PageServer::start().await?;
     let browser = Browser::start().await?;
     let api = |path: &str| format!("http://localhost:{service_port}{path}");
