@@ -214,17 +214,11 @@ mod rocket_router {
         "root"
     }
 
-    #[rocket::async_test]
-    async fn the_route_rocket_picks_gets_its_scopes_policy() {
-        let rocket = rocket::build()
-            .attach(Cors::scoped().mount("/", LOOSE).mount("/admin", STRICT))
-            .mount("/admin", rocket::routes![users])
-            .mount("/", rocket::routes![root]);
-        let client = Client::untracked(rocket.configure(rocket::Config::debug_default()))
-            .await
-            .unwrap();
+    /// Sends a GET from the loose origin to each path and records what
+    /// rocket answered.
+    async fn send_all(client: &Client, paths: impl Iterator<Item = &'static str>) -> Vec<Seen> {
         let mut seen = Vec::new();
-        for path in PATHS.into_iter().chain(["/other"]) {
+        for path in paths {
             let response = client
                 .get(path)
                 .header(Header::new("origin", LOOSE_ORIGIN))
@@ -243,6 +237,19 @@ mod rocket_router {
                 allow_origin,
             });
         }
+        seen
+    }
+
+    #[rocket::async_test]
+    async fn the_route_rocket_picks_gets_its_scopes_policy() {
+        let rocket = rocket::build()
+            .attach(Cors::scoped().mount("/", LOOSE).mount("/admin", STRICT))
+            .mount("/admin", rocket::routes![users])
+            .mount("/", rocket::routes![root]);
+        let client = Client::untracked(rocket.configure(rocket::Config::debug_default()))
+            .await
+            .unwrap();
+        let mut seen = send_all(&client, PATHS.into_iter().chain(["/other"])).await;
         let root = seen.pop().unwrap();
         let refused = check("rocket", &seen);
         check_controls("rocket", &seen, &root);
@@ -292,26 +299,7 @@ mod rocket_router {
             let client = Client::untracked(rocket.configure(rocket::Config::debug_default()))
                 .await
                 .unwrap();
-            let mut seen = Vec::new();
-            for &path in paths {
-                let response = client
-                    .get(path)
-                    .header(Header::new("origin", LOOSE_ORIGIN))
-                    .dispatch()
-                    .await;
-                let status = response.status().code;
-                let allow_origin = response
-                    .headers()
-                    .get_one("access-control-allow-origin")
-                    .map(str::to_string);
-                let body = response.into_string().await.unwrap_or_default();
-                seen.push(Seen {
-                    path,
-                    body,
-                    status,
-                    allow_origin,
-                });
-            }
+            let seen = send_all(&client, paths.iter().copied()).await;
             let refused = check(&format!("rocket, base {base}"), &seen);
             // The spelling rocket routes to the base (double-encoded) is
             // refused by the strict policy.
