@@ -145,9 +145,7 @@ pub fn compile(source: &Source, selection: &Selection) -> Result<Compiled, Repor
         .iter()
         .any(|p| matches!(p, ast::Problem::Syntax { .. }));
     if let (Err(finding), true) = (&chosen, parsed) {
-        let mut cx = rules::Context::new(&[]);
-        cx.report(rules::SELECTION, (**finding).clone());
-        diagnostics.extend(cx.into_diagnostics());
+        diagnostics.extend(unrelaxable(rules::SELECTION, (**finding).clone()));
     }
     let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
     match chosen {
@@ -160,22 +158,28 @@ pub fn compile(source: &Source, selection: &Selection) -> Result<Compiled, Repor
                     warnings: Report::new(source.clone(), diagnostics),
                 }),
                 Err(error) => {
-                    let mut cx = rules::Context::new(&[]);
                     let span = policy
                         .name
                         .as_ref()
                         .map_or(policy.span.clone(), |n| n.span.clone());
-                    cx.report(
+                    diagnostics.extend(unrelaxable(
                         rules::table_layout::META,
                         rules::table_layout::finding(span, error),
-                    );
-                    diagnostics.extend(cx.into_diagnostics());
+                    ));
                     Err(Report::new(source.clone(), diagnostics))
                 }
             }
         }
         _ => Err(Report::new(source.clone(), diagnostics)),
     }
+}
+
+/// The diagnostic of a finding made outside the rule pass (selection, table
+/// layout): no `[lints]` level applies to it.
+fn unrelaxable(meta: &'static rules::RuleMeta, finding: rules::Finding) -> Vec<Diagnostic> {
+    let mut cx = rules::Context::new(&[]);
+    cx.report(meta, finding);
+    cx.into_diagnostics()
 }
 
 fn select<'a>(

@@ -47,8 +47,7 @@ pub fn build(spec: &PolicySpec) -> Result<OwnedPolicy, BuildError> {
     // Keys come from sets of distinct canonical values (each table holds
     // one form), so they are distinct.
     let table = |keys: &[String], hash: &dyn Fn(u64, &[u8]) -> u64| {
-        let refs: Vec<&[u8]> = keys.iter().map(|k| k.as_bytes()).collect();
-        OwnedTable::build_with(&refs, hash)
+        OwnedTable::build_with(&byte_keys(keys), hash)
     };
     let list = |any: bool, names: &[String]| {
         let mut parts: Vec<&str> = Vec::new();
