@@ -145,6 +145,44 @@ fn bench_allow_list(c: &mut Criterion) {
             });
         }
     }
+    // The worst inputs of each mode: under `*`, a `z` in every element (the
+    // scan looks at each one for `authorization`); listed, two allowed names
+    // in turn, so no element repeats the one before it.
+    let cases = [
+        (
+            "star_z",
+            true,
+            "z,".repeat(cors_runtime::MAX_REQUEST_HEADERS_LEN / 2),
+        ),
+        (
+            "listed_alternating",
+            false,
+            "a,x-h1,".repeat(cors_runtime::MAX_REQUEST_HEADERS_LEN / 7),
+        ),
+    ];
+    for (label, star, acrh) in cases {
+        for n in [2, 1_000] {
+            let mut owned = allow_list_policy(n, star);
+            if label == "star_z" {
+                owned = cors_policy::load(&format!(
+                    "origins = [\"https://app.example.com\"]\nmethods = [\"PUT\"]\nallow_headers = [\"*\", {}]\n",
+                    (1..n).map(|i| format!("\"x-h{i}\"")).collect::<Vec<_>>().join(", ")
+                ))
+                .expect("a valid policy");
+            }
+            let policy = owned.policy();
+            let headers = [
+                ("origin", &b"https://app.example.com"[..]),
+                ("access-control-request-method", b"PUT"),
+                ("access-control-request-headers", acrh.as_bytes()),
+            ];
+            let request = SimpleRequest::new(b"OPTIONS", &headers);
+            assert_eq!(policy.evaluate(&request).kind(), DecisionKind::Preflight);
+            group.bench_with_input(BenchmarkId::new(label, n), &request, |b, r| {
+                b.iter(|| policy.evaluate(black_box(r)).kind())
+            });
+        }
+    }
     group.finish();
 }
 

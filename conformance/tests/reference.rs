@@ -168,13 +168,34 @@ fn request() -> impl Strategy<Value = Request> {
         ]),
         0..=2,
     );
-    let acrh = prop::option::of(prop_oneof![
+    // Lists as browsers send them and hostile ones: `authorization` whole,
+    // cut and glued, in any case, next to commas and whitespace (the `*`
+    // check decides plain lines by a byte-class scan), on one or two lines.
+    let pieces = prop::collection::vec(
+        prop::sample::select(vec![
+            "authorization",
+            "AUTHORIZATION",
+            "authorizatio",
+            "zation",
+            "z",
+            ",",
+            "x-a",
+            "content-type",
+            " ",
+            "\t",
+        ]),
+        0..12,
+    )
+    .prop_map(|p| p.concat());
+    let acrh_line = prop_oneof![
         "[a-zA-Z, \t-]{0,40}",
         Just(",,,, ,".to_string()),
         Just("authorization".to_string()),
         Just("content-type, x-request-id".to_string()),
         Just("x-a,".repeat(3000)),
-    ]);
+        pieces,
+    ];
+    let acrh = prop::collection::vec(acrh_line, 0..=2);
     let host = prop::option::of(prop::sample::select(vec![
         "app.example.com",
         "api.example.com",
@@ -195,7 +216,7 @@ fn request() -> impl Strategy<Value = Request> {
                 v.as_bytes().to_vec(),
             ));
         }
-        if let Some(v) = acrh {
+        for v in acrh {
             headers.push(("Access-Control-Request-Headers".to_string(), v.into_bytes()));
         }
         if let Some(h) = host {

@@ -9,7 +9,10 @@ use crate::origin::{self, RequestOrigin};
 use crate::policy::{FixedValue, Policy};
 use crate::request::{RequestHeader, RequestView};
 use crate::table::eq_bytes;
-use crate::token::{MAX_REQUEST_HEADERS_LEN, TokenElements, is_token, table_contains_ignore_case};
+use crate::token::{
+    MAX_REQUEST_HEADERS_LEN, PlainLine, TokenElements, is_token, scan_plain_line,
+    table_contains_ignore_case,
+};
 
 impl<'p> Policy<'p> {
     /// Evaluates one request. Never allocates, never panics, and runs in time
@@ -194,29 +197,46 @@ impl<'p> Policy<'p> {
         if total > MAX_REQUEST_HEADERS_LEN {
             return Err(Reason::RequestHeadersTooLarge);
         }
-        let any_header = self.raw.any_header && !self.raw.credentials;
+        let lines = req.header_values(RequestHeader::AccessControlRequestHeaders);
+        if self.raw.any_header && !self.raw.credentials {
+            // R15: `*` covers every name but Authorization, which must be
+            // listed by name. A line of tokens and commas (what browsers
+            // send) is decided by one scan of byte classes; any other line
+            // is read element by element.
+            let authorization_listed = || self.raw.allow_headers.contains(b"authorization");
+            for line in lines {
+                match scan_plain_line(line) {
+                    PlainLine::Plain { authorization } => {
+                        if authorization && !authorization_listed() {
+                            return Err(Reason::AuthorizationNotCovered);
+                        }
+                    }
+                    PlainLine::NotPlain => {
+                        for name in TokenElements::new(core::iter::once(line)) {
+                            let name = name.map_err(Reason::InvalidRequestHeader)?;
+                            if name.eq_ignore_ascii_case(b"authorization")
+                                && !authorization_listed()
+                            {
+                                return Err(Reason::AuthorizationNotCovered);
+                            }
+                        }
+                    }
+                }
+            }
+            return Ok(());
+        }
         // One pass over the value: each name is checked once, with one table
         // lookup, and the first refusal ends the pass. A name equal to the
         // one before it (browsers send a sorted list, so repeats are
         // adjacent) has its answer already.
         let mut previous: &[u8] = &[];
-        let names =
-            TokenElements::new(req.header_values(RequestHeader::AccessControlRequestHeaders));
-        for name in names {
+        for name in TokenElements::new(lines) {
             let name = name.map_err(Reason::InvalidRequestHeader)?;
             if eq_bytes(name, previous) {
                 continue;
             }
             previous = name;
-            if any_header {
-                // R15: `*` covers every name but Authorization, which must be
-                // listed by name.
-                if name.eq_ignore_ascii_case(b"authorization")
-                    && !self.raw.allow_headers.contains(b"authorization")
-                {
-                    return Err(Reason::AuthorizationNotCovered);
-                }
-            } else if !table_contains_ignore_case(&self.raw.allow_headers, name) {
+            if !table_contains_ignore_case(&self.raw.allow_headers, name) {
                 return Err(Reason::HeaderNotAllowed(name));
             }
         }

@@ -141,6 +141,104 @@ impl<'a, I: Iterator<Item = &'a [u8]>> Iterator for TokenElements<'a, I> {
     }
 }
 
+/// Byte classes of the plain-list scan: bit 0 marks a byte that is neither a
+/// `tchar` nor a comma, bit 1 a `z` in either case (the one letter that
+/// `authorization` has once and that is rare in header names).
+const PLAIN_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        if !(TCHAR[b] || b == b',' as usize) {
+            t[b] |= NOT_PLAIN;
+        }
+        if b == b'z' as usize || b == b'Z' as usize {
+            t[b] |= LETTER_Z;
+        }
+        b += 1;
+    }
+    t
+};
+const NOT_PLAIN: u8 = 1;
+const LETTER_Z: u8 = 2;
+/// Bytes classified per step: no exit inside a chunk, so each step is
+/// straight-line table reads, and a hostile line ends at its first bad chunk.
+const CHUNK: usize = 32;
+
+/// What a plain-list scan found in one header line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PlainLine {
+    /// A byte other than a `tchar` or a comma (whitespace, a control byte):
+    /// the line needs [`TokenElements`] to find its elements.
+    NotPlain,
+    /// Only `tchar`s and commas, so every element is a token; `authorization`
+    /// tells whether one of them is `authorization` in some case.
+    Plain {
+        /// An element equal to `authorization`, ignoring case.
+        authorization: bool,
+    },
+}
+
+/// Classifies one line of a header list with straight-line table reads (no
+/// branch per byte or per element): what browsers send (`a,b,c`, tokens and
+/// commas, nothing else) is decided without looking at any element on its
+/// own. A line with a `z` gets a second pass for `authorization`.
+pub(crate) fn scan_plain_line(line: &[u8]) -> PlainLine {
+    let mut class = 0u8;
+    for chunk in line.chunks(CHUNK) {
+        class |= chunk
+            .iter()
+            .fold(0u8, |acc, b| acc | PLAIN_CLASS[*b as usize]);
+        if class & NOT_PLAIN != 0 {
+            return PlainLine::NotPlain;
+        }
+    }
+    PlainLine::Plain {
+        authorization: class & LETTER_Z != 0 && names_authorization(line),
+    }
+}
+
+const AUTHORIZATION: &[u8] = b"authorization";
+/// Where `authorization` has its `z`.
+const Z_AT: usize = 7;
+
+/// True when a plain line (elements end at commas or at the line's ends) has
+/// the element `authorization`, in any case. Each possible start is screened
+/// by three table reads — a comma before it, a `z` where `authorization` has
+/// one, a comma after it — without a branch, and only a line where some
+/// start passes the screen is compared byte by byte.
+fn names_authorization(line: &[u8]) -> bool {
+    let Some(last) = line.len().checked_sub(AUTHORIZATION.len()) else {
+        return false;
+    };
+    if is_authorization_at(line, 0) || is_authorization_at(line, last) {
+        return true;
+    }
+    // Interior starts 1..last: the comma before at `start - 1`, the `z` at
+    // `start + Z_AT`, the comma after at `start + AUTHORIZATION.len()`.
+    let before = line.get(..last.saturating_sub(1)).unwrap_or_default();
+    let zs = line.get(1 + Z_AT..).unwrap_or_default();
+    let after = line.get(1 + AUTHORIZATION.len()..).unwrap_or_default();
+    let screened = before
+        .iter()
+        .zip(zs)
+        .zip(after)
+        .fold(0u8, |acc, ((b, z), a)| {
+            acc | ((*b == b',') & (*z | 0x20 == b'z') & (*a == b',')) as u8
+        });
+    screened != 0 && (1..last).any(|start| is_authorization_at(line, start))
+}
+
+/// True when the element starting at `start` of a plain line is
+/// `authorization`, in any case.
+#[inline]
+fn is_authorization_at(line: &[u8], start: usize) -> bool {
+    let end = start + AUTHORIZATION.len();
+    end <= line.len()
+        && (start == 0 || line[start - 1] == b',')
+        && (end == line.len() || line[end] == b',')
+        && line[start..end].eq_ignore_ascii_case(AUTHORIZATION)
+}
+
 /// True if `name` (any case) is in `names`, a table of lowercase names: the
 /// name is lowercased into a stack buffer and looked up once.
 #[inline]
@@ -210,6 +308,91 @@ mod tests {
                 .collect();
             proptest::prop_assert_eq!(fast, plain);
         }
+    }
+
+    /// Lines made of `authorization` whole and cut, in both cases, next to
+    /// commas and letters — half of them plain (tokens and commas only),
+    /// half with whitespace and bytes that are not `tchar`s.
+    fn line_pieces() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        let plain: Vec<&'static [u8]> = vec![
+            b"authorization",
+            b"AuthoriZation",
+            b"authorizatio",
+            b"uthorization",
+            b"zation",
+            b"z",
+            b"Z",
+            b",",
+            b",,",
+            b"a",
+            b"x-a",
+        ];
+        let mut any = plain.clone();
+        any.extend([&b" "[..], b"\t", b"\xff", b"("]);
+        proptest::prop_oneof![
+            proptest::collection::vec(proptest::sample::select(plain), 0..24),
+            proptest::collection::vec(proptest::sample::select(any), 0..24),
+        ]
+        .prop_map(|p| p.concat())
+    }
+
+    use proptest::strategy::Strategy as _;
+
+    proptest::proptest! {
+        #[test]
+        fn plain_scan_agrees_with_the_element_reading(line in line_pieces()) {
+            let plain = line.iter().all(|b| is_tchar(*b) || *b == b',');
+            let expected = if plain {
+                PlainLine::Plain {
+                    authorization: list_elements(core::iter::once(&line[..]))
+                        .any(|e| e.eq_ignore_ascii_case(b"authorization")),
+                }
+            } else {
+                PlainLine::NotPlain
+            };
+            proptest::prop_assert_eq!(scan_plain_line(&line), expected);
+        }
+    }
+
+    #[test]
+    fn plain_scan_finds_authorization_across_chunks() {
+        // `authorization` at every offset, at the ends of the line, and glued
+        // to other letters (not an element then).
+        for pad in 0..64 {
+            let line = format!("{}authorization", "a,".repeat(pad / 2));
+            let line = if pad % 2 == 1 {
+                format!("{line},b")
+            } else {
+                line
+            };
+            assert_eq!(
+                scan_plain_line(line.as_bytes()),
+                PlainLine::Plain {
+                    authorization: true
+                },
+                "{line}"
+            );
+            for glue in ["x", "z", "-", "authorization"] {
+                let glued = format!(
+                    "{}{glue}authorization,authorization{glue}",
+                    "a,".repeat(pad / 2)
+                );
+                assert_eq!(
+                    scan_plain_line(glued.as_bytes()),
+                    PlainLine::Plain {
+                        authorization: false
+                    },
+                    "{glued}"
+                );
+            }
+        }
+        assert_eq!(
+            scan_plain_line(b""),
+            PlainLine::Plain {
+                authorization: false
+            }
+        );
+        assert_eq!(scan_plain_line(b"a, b"), PlainLine::NotPlain);
     }
 
     #[test]
