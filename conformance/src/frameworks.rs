@@ -28,7 +28,7 @@ pub struct FrameworkTable {
 pub struct FrameworkCase {
     /// Unique within the table.
     pub name: String,
-    /// The rules of `fetch-cors-rules.md` the case checks.
+    /// The rules of `docs/fetch-cors-rules.md` the case checks.
     pub rules: Vec<String>,
     /// The request method.
     pub method: String,

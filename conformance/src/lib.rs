@@ -87,7 +87,7 @@ impl CaseFile {
 pub struct Case {
     /// Unique within the file.
     pub name: String,
-    /// The rules of `fetch-cors-rules.md` this case checks, e.g. `["R18"]`.
+    /// The rules of `docs/fetch-cors-rules.md` this case checks, e.g. `["R18"]`.
     pub rules: Vec<String>,
     /// Policy and profile; defaults to the file's only policy.
     #[serde(default)]

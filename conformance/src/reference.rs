@@ -1,4 +1,4 @@
-//! A reference evaluator: the CORS rules of `fetch-cors-rules.md` written as
+//! A reference evaluator: the CORS rules of `docs/fetch-cors-rules.md` written as
 //! plainly as possible — linear scans over the validated policy, string
 //! operations, no tables, no hashing, no fast paths — to serve as an oracle.
 //! It shares no code with `cors-runtime`; property tests require the two to

@@ -33,6 +33,10 @@
 //! assert_eq!(report.diagnostics()[0].code, "CORS201");
 //! println!("{report}"); // rustc-style, with file:line:col and a caret
 //! ```
+//!
+//! Rule numbers (R1…R30) in rule documents refer to the project's digest of
+//! the Fetch standard's CORS protocol, `docs/fetch-cors-rules.md` in the
+//! repository.
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]

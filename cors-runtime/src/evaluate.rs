@@ -1,5 +1,5 @@
 //! Evaluation of one request against a policy, following the rules of
-//! `fetch-cors-rules.md` (cited as R1…R30).
+//! `docs/fetch-cors-rules.md` (cited as R1…R30).
 
 use crate::decision::{
     Decision, DecisionKind, HeaderValue, Reason, ResponseHeader, ResponseHeaders,

@@ -46,7 +46,8 @@
 //! [`RequestView`] (request in) and [`ResponseHeaderSink`] (headers out).
 //!
 //! Rule numbers (R1…R30) in this documentation refer to the project's digest
-//! of the Fetch standard's CORS protocol.
+//! of the Fetch standard's CORS protocol, `docs/fetch-cors-rules.md` in the
+//! repository, where each rule links to its section of the standard.
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
