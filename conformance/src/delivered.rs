@@ -1,22 +1,22 @@
 //! Responses as a framework delivered them, compared with the corpus and the
 //! framework table.
 
+use cors_runtime::ResponseHeader;
+
 use crate::{Case, Observed};
 
 /// The header a test service sets on every response it produces, so a
 /// response the CORS layer answered itself can be told apart.
 pub const SERVED_BY: &str = "x-served-by";
 
-/// The response headers a decision may add, in the runtime's order.
-pub const CORS_HEADERS: [&str; 7] = [
-    "access-control-allow-origin",
-    "access-control-allow-credentials",
-    "access-control-allow-methods",
-    "access-control-allow-headers",
-    "access-control-max-age",
-    "access-control-expose-headers",
-    "vary",
-];
+/// The response headers a decision may add and a test service does not set
+/// itself (every one but `Content-Type`), in the runtime's order.
+pub fn cors_header_names() -> impl Iterator<Item = &'static str> {
+    ResponseHeader::ALL
+        .into_iter()
+        .filter(|h| *h != ResponseHeader::ContentType)
+        .map(ResponseHeader::as_str)
+}
 
 /// A response as the client received it from a framework.
 #[derive(Clone, Debug)]
@@ -47,8 +47,7 @@ impl Delivered {
 
     /// The CORS headers, in the runtime's order.
     pub fn cors_headers(&self) -> Vec<[String; 2]> {
-        CORS_HEADERS
-            .iter()
+        cors_header_names()
             .flat_map(|name| {
                 self.header(name)
                     .into_iter()

@@ -15,7 +15,7 @@ mod delivered;
 pub mod frameworks;
 pub mod reference;
 
-pub use delivered::{CORS_HEADERS, Delivered, SERVED_BY};
+pub use delivered::{Delivered, SERVED_BY, cors_header_names};
 
 use serde::Deserialize;
 

@@ -172,7 +172,7 @@ fn route_layer_covers_matched_routes_only() {
 }
 
 /// Early answers are written into the request's own header map, cleared
-/// (`HttpCors::handle_mut`): nothing of the request — cookies, credentials,
+/// (`HttpCors::handle`): nothing of the request — cookies, credentials,
 /// its other headers — may survive into the answer, whatever the outcome.
 #[test]
 fn early_answers_carry_none_of_the_request_headers() {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::task::{Context, Poll, Waker};
 
-use cors_runtime::adapters::http::ReloadableHttpCors;
+use cors_runtime::adapters::reload::ReloadableHttpCors;
 use cors_runtime::adapters::tower::CorsLayer;
 use http::{Request, Response};
 use tower::{Layer, Service, service_fn};

@@ -1,14 +1,19 @@
-//! The output side of an adapter: converting a decision's headers into a
-//! framework's values, and writing them into its response.
+//! The one path every adapter takes: evaluate the request, then answer it at
+//! once or forward it and add the headers to the service's response
+//! ([`FixedValues::step`]), and the output side of that — converting a
+//! decision's headers into a framework's values and writing them into its
+//! response.
 //!
-//! A response is written after the service has run, when the request (which
-//! the decision borrows) has been handed over, so adapters first
-//! [`prepare`](Decision::prepare) the headers into owned values, then
-//! [`apply`](PreparedHeaders::apply) them. The merge rules live here, so an
+//! A forwarded request's response is written after the service has run,
+//! when the request (which the decision borrows) has been handed over, so its
+//! headers are converted into owned values first ([`PreparedHeaders`]), then
+//! [`apply`](PreparedHeaders::apply)ed. The merge rules live here, so an
 //! adapter holds no CORS logic.
 
-use crate::decision::{Decision, HeaderValue, ResponseHeader};
-use crate::policy::FixedValue;
+use crate::decision::ErrorBody;
+use crate::policy::Policy;
+use crate::request::RequestView;
+use crate::response::{FixedValue, HeaderValue, ResponseHeader, ResponseHeaders};
 use crate::vary::{self, VaryMerge};
 
 /// Write access to a response's headers.
@@ -86,32 +91,28 @@ impl<V: Clone> PreparedHeaders<V> {
     }
 }
 
-impl Decision<'_> {
-    /// Converts the headers with `convert`; a value it cannot convert is
-    /// left out (a header value from a compiled policy always converts).
-    pub fn prepare<V>(
-        &self,
-        mut convert: impl FnMut(HeaderValue<'_>) -> Option<V>,
-    ) -> PreparedHeaders<V> {
-        let mut prepared = PreparedHeaders::default();
-        let mut slots = prepared.items.iter_mut();
-        for (name, value) in self.headers.iter() {
-            let Some(converted) = convert(value) else {
-                continue;
-            };
-            match (name, value) {
-                (ResponseHeader::Vary, HeaderValue::Fixed(v, _)) => {
-                    prepared.vary = v.static_text().map(|text| (converted, text));
-                }
-                _ => {
-                    if let Some(slot) = slots.next() {
-                        *slot = Some((name, converted));
-                    }
-                }
-            }
-        }
-        prepared
-    }
+/// The CORS part of an adapter's pipeline for one request.
+#[derive(Debug)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "a step lives on the stack for one call; boxing would allocate per request"
+)]
+pub enum Step<'r, V> {
+    /// Answer at once, without calling the service: an allowed preflight
+    /// (R12) or a rejection the service must not see (a preflight, or any
+    /// request under `on_reject = "forbid"`).
+    Respond {
+        /// The policy's preflight status, or 403.
+        status: u16,
+        /// The answer's headers, to convert with [`FixedValues::convert`]
+        /// into a new response (there is nothing to merge with).
+        headers: ResponseHeaders<'r>,
+        /// The JSON error body of a `forbid` rejection.
+        body: Option<ErrorBody<'r>>,
+    },
+    /// Call the service, then apply these headers to its response, whatever
+    /// its status (R20).
+    Forward(PreparedHeaders<V>),
 }
 
 /// Converts a decision's values into a framework's value type without
@@ -144,5 +145,68 @@ impl<V: Clone> FixedValues<V> {
     /// The converted fixed value.
     pub fn get(&self, v: FixedValue) -> &V {
         &self.values[v.index()]
+    }
+
+    /// Evaluates `request` against `policy` (whose fixed values these are)
+    /// and decides what the adapter does with it. `echo` converts the
+    /// request's `Origin` value when a decision echoes it (R18); adapters
+    /// reuse the request's own header value there.
+    #[inline]
+    pub fn step<'r, R: RequestView + ?Sized>(
+        &self,
+        policy: Policy<'r>,
+        request: &'r R,
+        echo: impl FnMut(&[u8]) -> Option<V>,
+    ) -> Step<'r, V> {
+        let decision = policy.evaluate(request);
+        match decision.status() {
+            Some(status) => Step::Respond {
+                status,
+                headers: *decision.headers(),
+                body: decision.error_body(),
+            },
+            None => Step::Forward(self.prepare(decision.headers(), echo)),
+        }
+    }
+
+    /// One decision value in the framework's type: a fixed value from this
+    /// table, or the echoed origin converted by `echo`.
+    #[inline]
+    pub fn convert(
+        &self,
+        value: HeaderValue<'_>,
+        echo: impl FnOnce(&[u8]) -> Option<V>,
+    ) -> Option<V> {
+        match value {
+            HeaderValue::Fixed(v, _) => Some(self.get(v).clone()),
+            HeaderValue::RequestOrigin(bytes) => echo(bytes),
+        }
+    }
+
+    /// Converts a decision's headers for a response written later; a value
+    /// `echo` cannot convert is left out (a fixed value always converts).
+    pub fn prepare(
+        &self,
+        headers: &ResponseHeaders<'_>,
+        mut echo: impl FnMut(&[u8]) -> Option<V>,
+    ) -> PreparedHeaders<V> {
+        let mut prepared = PreparedHeaders::default();
+        let mut slots = prepared.items.iter_mut();
+        for (name, value) in headers.iter() {
+            let Some(converted) = self.convert(value, &mut echo) else {
+                continue;
+            };
+            match (name, value) {
+                (ResponseHeader::Vary, HeaderValue::Fixed(v, _)) => {
+                    prepared.vary = v.static_text().map(|text| (converted, text));
+                }
+                _ => {
+                    if let Some(slot) = slots.next() {
+                        *slot = Some((name, converted));
+                    }
+                }
+            }
+        }
+        prepared
     }
 }

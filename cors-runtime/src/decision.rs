@@ -5,7 +5,8 @@ use std::fmt;
 
 use crate::matcher::MatchedBy;
 use crate::origin::OriginError;
-use crate::policy::FixedValue;
+use crate::policy::{OnReject, Policy};
+use crate::response::{FixedValue, HeaderValue, ResponseHeader, ResponseHeaders};
 
 /// The four outcomes of evaluation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,114 +30,6 @@ impl DecisionKind {
             DecisionKind::Actual => "actual",
             DecisionKind::Rejected => "rejected",
         }
-    }
-}
-
-/// Names of the response headers a decision can carry.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ResponseHeader {
-    /// `Access-Control-Allow-Origin`.
-    AllowOrigin,
-    /// `Access-Control-Allow-Credentials`.
-    AllowCredentials,
-    /// `Access-Control-Allow-Methods`.
-    AllowMethods,
-    /// `Access-Control-Allow-Headers`.
-    AllowHeaders,
-    /// `Access-Control-Max-Age`.
-    MaxAge,
-    /// `Access-Control-Expose-Headers`.
-    ExposeHeaders,
-    /// `Vary`: merge into the response's existing value, never replace it.
-    Vary,
-    /// `Content-Type` of a `forbid` error body.
-    ContentType,
-}
-
-impl ResponseHeader {
-    /// The lowercase header name.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            ResponseHeader::AllowOrigin => "access-control-allow-origin",
-            ResponseHeader::AllowCredentials => "access-control-allow-credentials",
-            ResponseHeader::AllowMethods => "access-control-allow-methods",
-            ResponseHeader::AllowHeaders => "access-control-allow-headers",
-            ResponseHeader::MaxAge => "access-control-max-age",
-            ResponseHeader::ExposeHeaders => "access-control-expose-headers",
-            ResponseHeader::Vary => "vary",
-            ResponseHeader::ContentType => "content-type",
-        }
-    }
-}
-
-/// A response header value: a fixed value of the policy, or the request's own
-/// `Origin` echoed back.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum HeaderValue<'a> {
-    /// One of the policy's fixed values, with its text.
-    Fixed(FixedValue, &'a str),
-    /// The request's `Origin` value, byte for byte (R18).
-    RequestOrigin(&'a [u8]),
-}
-
-impl<'a> HeaderValue<'a> {
-    /// The value's bytes.
-    pub fn as_bytes(&self) -> &'a [u8] {
-        match *self {
-            HeaderValue::Fixed(_, text) => text.as_bytes(),
-            HeaderValue::RequestOrigin(bytes) => bytes,
-        }
-    }
-}
-
-pub(crate) const MAX_HEADERS: usize = 7;
-
-/// The headers a decision adds, in a stable order.
-#[derive(Clone, Copy, Debug)]
-pub struct ResponseHeaders<'a> {
-    items: [(ResponseHeader, HeaderValue<'a>); MAX_HEADERS],
-    len: u8,
-}
-
-impl<'a> ResponseHeaders<'a> {
-    pub(crate) const fn new() -> Self {
-        ResponseHeaders {
-            items: [(
-                ResponseHeader::Vary,
-                HeaderValue::Fixed(FixedValue::Star, ""),
-            ); MAX_HEADERS],
-            len: 0,
-        }
-    }
-
-    /// Adds a header; empty fixed values (a policy without that header) are
-    /// skipped so callers need not test for them.
-    pub(crate) fn push(&mut self, name: ResponseHeader, value: HeaderValue<'a>) {
-        if value.as_bytes().is_empty() {
-            return;
-        }
-        self.items[self.len as usize] = (name, value);
-        self.len += 1;
-    }
-
-    /// Iterates over `(name, value)` pairs.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = (ResponseHeader, HeaderValue<'a>)> + '_ {
-        self.items[..self.len as usize].iter().copied()
-    }
-
-    /// The value of `name`, if the decision sets it.
-    pub fn get(&self, name: ResponseHeader) -> Option<HeaderValue<'a>> {
-        self.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
-    }
-
-    /// Number of headers.
-    pub fn len(&self) -> usize {
-        self.len as usize
-    }
-
-    /// True when the decision adds no header.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
     }
 }
 
@@ -319,6 +212,126 @@ impl<'a> Decision<'a> {
             reason: self.reason,
             origin: self.origin,
         })
+    }
+}
+
+/// The constructors: which headers each kind of decision carries (the table
+/// in `response.rs` says the same in prose).
+impl<'a> Decision<'a> {
+    /// A request CORS does not apply to (no `Origin`, or same-origin, R3,
+    /// R28): an any-origin policy's constant headers (R24: sent on every
+    /// response), otherwise only `vary`, which names what the answer depends
+    /// on.
+    pub(crate) fn not_cors(policy: &Policy<'a>, reason: Reason<'a>, vary: FixedValue) -> Self {
+        let mut headers = ResponseHeaders::new();
+        if policy.is_any_origin() {
+            headers.push(
+                ResponseHeader::AllowOrigin,
+                policy.header_value(FixedValue::Star),
+            );
+            headers.push(
+                ResponseHeader::ExposeHeaders,
+                policy.header_value(FixedValue::ExposeHeaders),
+            );
+        } else {
+            headers.push(ResponseHeader::Vary, policy.header_value(vary));
+        }
+        Decision {
+            kind: DecisionKind::NotCors,
+            status: None,
+            headers,
+            reason,
+            origin: None,
+            body: false,
+        }
+    }
+
+    /// An allowed preflight (`kind` is [`DecisionKind::Preflight`]: answered
+    /// with the policy's status, R12–R16) or actual request (forwarded,
+    /// R18–R21).
+    pub(crate) fn allowed(
+        policy: &Policy<'a>,
+        kind: DecisionKind,
+        reason: Reason<'a>,
+        origin: &'a [u8],
+    ) -> Self {
+        let fixed = |v| policy.header_value(v);
+        let mut h = ResponseHeaders::new();
+        if policy.is_any_origin() {
+            h.push(ResponseHeader::AllowOrigin, fixed(FixedValue::Star));
+        } else {
+            // R18: a byte-for-byte copy of the request's Origin.
+            h.push(
+                ResponseHeader::AllowOrigin,
+                HeaderValue::RequestOrigin(origin),
+            );
+        }
+        if policy.allows_credentials() {
+            // R13, R19: on preflights and actual responses alike.
+            h.push(ResponseHeader::AllowCredentials, fixed(FixedValue::True));
+        }
+        let status = if kind == DecisionKind::Preflight {
+            h.push(
+                ResponseHeader::AllowMethods,
+                fixed(FixedValue::AllowMethods),
+            );
+            h.push(
+                ResponseHeader::AllowHeaders,
+                fixed(FixedValue::AllowHeaders),
+            );
+            h.push(ResponseHeader::MaxAge, fixed(FixedValue::MaxAge));
+            h.push(
+                ResponseHeader::Vary,
+                fixed(FixedValue::preflight_vary(policy)),
+            );
+            Some(policy.preflight_status())
+        } else {
+            // R21: expose headers only matter on actual responses.
+            h.push(
+                ResponseHeader::ExposeHeaders,
+                fixed(FixedValue::ExposeHeaders),
+            );
+            if !policy.is_any_origin() {
+                h.push(ResponseHeader::Vary, fixed(FixedValue::VaryOrigin));
+            }
+            None
+        };
+        Decision {
+            kind,
+            status,
+            headers: h,
+            reason,
+            origin: Some(origin),
+            body: false,
+        }
+    }
+
+    /// A rejection (R27): no CORS header, only `vary`; under `forbid` a 403
+    /// with a JSON body, and a rejected preflight is a 403 either way (R12).
+    pub(crate) fn rejected(
+        policy: &Policy<'a>,
+        reason: Reason<'a>,
+        preflight: bool,
+        origin: Option<&'a [u8]>,
+        vary: FixedValue,
+    ) -> Self {
+        let forbid = policy.on_reject() == OnReject::Forbid;
+        let mut headers = ResponseHeaders::new();
+        headers.push(ResponseHeader::Vary, policy.header_value(vary));
+        if forbid {
+            headers.push(
+                ResponseHeader::ContentType,
+                policy.header_value(FixedValue::Json),
+            );
+        }
+        Decision {
+            kind: DecisionKind::Rejected,
+            status: (preflight || forbid).then_some(403),
+            headers,
+            reason,
+            origin,
+            body: forbid,
+        }
     }
 }
 

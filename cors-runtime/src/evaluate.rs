@@ -1,12 +1,11 @@
 //! Evaluation of one request against a policy, following the rules of
 //! `docs/fetch-cors-rules.md` (cited as R1…R30).
 
-use crate::decision::{
-    Decision, DecisionKind, HeaderValue, Reason, ResponseHeader, ResponseHeaders,
-};
+use crate::decision::{Decision, DecisionKind, Reason};
 use crate::matcher::{FastMatch, MatchedBy};
 use crate::origin::{self, RequestOrigin};
-use crate::policy::{FixedValue, Policy};
+use crate::policy::Policy;
+use crate::response::FixedValue;
 use crate::request::{RequestHeader, RequestView};
 use crate::table::eq_bytes;
 use crate::token::{
@@ -80,13 +79,15 @@ impl<'p> Policy<'p> {
             if let Err(reason) = policy.check_preflight(req, method, more_methods) {
                 return policy.reject(reason, true, Some(origin_value));
             }
-            policy.allow(
+            Decision::allowed(
+                &policy,
                 DecisionKind::Preflight,
                 Reason::PreflightAllowed(by),
                 origin_value,
             )
         } else {
-            policy.allow(
+            Decision::allowed(
+                &policy,
                 DecisionKind::Actual,
                 Reason::OriginAllowed(by),
                 origin_value,
@@ -155,7 +156,7 @@ impl<'p> Policy<'p> {
             } else {
                 FixedValue::VaryOrigin
             };
-            return policy.not_cors_varying(Reason::SameOrigin, vary);
+            return Decision::not_cors(&policy, Reason::SameOrigin, vary);
         }
         if !site_matters {
             return policy.reject(Reason::OriginNotAllowed, preflight, Some(origin));
@@ -165,7 +166,13 @@ impl<'p> Policy<'p> {
         } else {
             FixedValue::VaryOriginSite
         };
-        policy.reject_varying(Reason::OriginNotAllowed, preflight, Some(origin), vary)
+        Decision::rejected(
+            &policy,
+            Reason::OriginNotAllowed,
+            preflight,
+            Some(origin),
+            vary,
+        )
     }
 
     /// R14, R15: the requested method and headers.
@@ -243,102 +250,8 @@ impl<'p> Policy<'p> {
         Ok(())
     }
 
-    /// R24: preflight answers depend on the requested method and headers, and
-    /// on the origin unless the policy allows any origin.
-    fn preflight_vary(&self) -> FixedValue {
-        if self.is_any_origin() {
-            FixedValue::VaryRequestMethodHeaders
-        } else {
-            FixedValue::VaryPreflight
-        }
-    }
-
-    fn fixed(&self, v: FixedValue) -> HeaderValue<'p> {
-        HeaderValue::Fixed(v, self.fixed_value(v))
-    }
-
-    /// Headers every response carries when the allowed origin is the constant
-    /// `*` (R24: send them whether or not the request is CORS).
-    fn constant_headers(&self, h: &mut ResponseHeaders<'p>) {
-        h.push(ResponseHeader::AllowOrigin, self.fixed(FixedValue::Star));
-        h.push(
-            ResponseHeader::ExposeHeaders,
-            self.fixed(FixedValue::ExposeHeaders),
-        );
-    }
-
     fn not_cors(&self, reason: Reason<'p>) -> Decision<'p> {
-        self.not_cors_varying(reason, FixedValue::VaryOrigin)
-    }
-
-    /// A request CORS does not apply to; `vary` names what the answer
-    /// depends on unless the policy's headers are constant.
-    fn not_cors_varying(&self, reason: Reason<'p>, vary: FixedValue) -> Decision<'p> {
-        let mut headers = ResponseHeaders::new();
-        if self.is_any_origin() {
-            self.constant_headers(&mut headers);
-        } else {
-            headers.push(ResponseHeader::Vary, self.fixed(vary));
-        }
-        Decision {
-            kind: DecisionKind::NotCors,
-            status: None,
-            headers,
-            reason,
-            origin: None,
-            body: false,
-        }
-    }
-
-    fn allow(&self, kind: DecisionKind, reason: Reason<'p>, origin: &'p [u8]) -> Decision<'p> {
-        let mut h = ResponseHeaders::new();
-        if self.is_any_origin() {
-            h.push(ResponseHeader::AllowOrigin, self.fixed(FixedValue::Star));
-        } else {
-            // R18: a byte-for-byte copy of the request's Origin.
-            h.push(
-                ResponseHeader::AllowOrigin,
-                HeaderValue::RequestOrigin(origin),
-            );
-        }
-        if self.raw.credentials {
-            // R13, R19: on preflights and actual responses alike.
-            h.push(
-                ResponseHeader::AllowCredentials,
-                self.fixed(FixedValue::True),
-            );
-        }
-        let status = if kind == DecisionKind::Preflight {
-            h.push(
-                ResponseHeader::AllowMethods,
-                self.fixed(FixedValue::AllowMethods),
-            );
-            h.push(
-                ResponseHeader::AllowHeaders,
-                self.fixed(FixedValue::AllowHeaders),
-            );
-            h.push(ResponseHeader::MaxAge, self.fixed(FixedValue::MaxAge));
-            h.push(ResponseHeader::Vary, self.fixed(self.preflight_vary()));
-            Some(self.raw.preflight_status)
-        } else {
-            // R21: expose headers only matter on actual responses.
-            h.push(
-                ResponseHeader::ExposeHeaders,
-                self.fixed(FixedValue::ExposeHeaders),
-            );
-            if !self.is_any_origin() {
-                h.push(ResponseHeader::Vary, self.fixed(FixedValue::VaryOrigin));
-            }
-            None
-        };
-        Decision {
-            kind,
-            status,
-            headers: h,
-            reason,
-            origin: Some(origin),
-            body: false,
-        }
+        Decision::not_cors(self, reason, FixedValue::VaryOrigin)
     }
 
     /// R27: no CORS headers for a rejected request, only `Vary`.
@@ -357,36 +270,10 @@ impl<'p> Policy<'p> {
         );
         let vary = match (preflight, by_origin) {
             (true, true) => FixedValue::VaryPreflight,
-            (true, false) => self.preflight_vary(),
+            (true, false) => FixedValue::preflight_vary(self),
             (false, _) => FixedValue::VaryOrigin,
         };
-        self.reject_varying(reason, preflight, origin, vary)
-    }
-
-    /// A rejection whose `Vary` is `vary`.
-    fn reject_varying(
-        &self,
-        reason: Reason<'p>,
-        preflight: bool,
-        origin: Option<&'p [u8]>,
-        vary: FixedValue,
-    ) -> Decision<'p> {
-        let mut headers = ResponseHeaders::new();
-        let forbid = self.raw.forbid;
-        headers.push(ResponseHeader::Vary, self.fixed(vary));
-        if forbid {
-            headers.push(ResponseHeader::ContentType, self.fixed(FixedValue::Json));
-        }
-        // R12: preflights never reach the service; a refusal is a 403.
-        let status = (preflight || forbid).then_some(403);
-        Decision {
-            kind: DecisionKind::Rejected,
-            status,
-            headers,
-            reason,
-            origin,
-            body: forbid,
-        }
+        Decision::rejected(self, reason, preflight, origin, vary)
     }
 }
 

@@ -60,19 +60,19 @@ mod matcher;
 pub mod origin;
 mod policy;
 mod request;
+mod response;
 mod table;
 mod token;
 pub mod vary;
 
 pub mod adapters;
 
-pub use apply::{FixedValues, PreparedHeaders, ResponseHeaderSink};
-pub use decision::{
-    Decision, DecisionKind, ErrorBody, HeaderValue, Reason, ResponseHeader, ResponseHeaders,
-};
+pub use apply::{FixedValues, PreparedHeaders, ResponseHeaderSink, Step};
+pub use decision::{Decision, DecisionKind, ErrorBody, Reason};
 pub use matcher::MatchedBy;
-pub use policy::{FixedValue, OnReject, OwnedPolicy, Policy, PolicySource};
+pub use policy::{OnReject, OwnedPolicy, Policy, PolicySource};
 pub use request::{RequestHeader, RequestView, SimpleRequest, SimpleValues};
+pub use response::{FixedValue, HeaderValue, ResponseHeader, ResponseHeaders};
 pub use token::{MAX_HEADER_NAME_LEN, MAX_REQUEST_HEADERS_LEN, is_token};
 
 /// Items used by generated code and by the policy compiler. Not a stable API.
@@ -82,6 +82,7 @@ pub mod __private {
         FastMatch, RawOrigins, exact_hash, wildcard_entry_hash, wildcard_lengths,
     };
     pub use crate::policy::{OwnedOrigins, RawPolicy};
+    pub use crate::response::list_value;
     pub use crate::table::{BuildError, OwnedTable, RawTable};
 
     /// The matcher's fast path alone (for tests).

@@ -10,6 +10,13 @@
 /// this leaves ample room for a scheme and port; longer values are hostile.
 pub const MAX_ORIGIN_LEN: usize = 1024;
 
+/// The longest host a browser can send, in bytes: the DNS limit on a name.
+/// The compiler refuses longer hosts in patterns, the parser in requests.
+pub const MAX_HOST_LEN: usize = 253;
+
+/// The longest label of a DNS name, in bytes.
+pub const MAX_LABEL_LEN: usize = 63;
+
 /// Why a request's `Origin` value is not a serialised origin.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -225,9 +232,6 @@ pub fn parse(text: &[u8]) -> Result<RequestOrigin<'_>, OriginError> {
     }))
 }
 
-/// The longest DNS name, in bytes.
-pub(crate) const MAX_HOST_LEN: usize = 253;
-
 /// True for port digits a browser sends: 1–5 digits without a leading zero,
 /// at most 65535, and not the scheme's default port.
 pub(crate) fn is_valid_port(scheme: &[u8], digits: &[u8]) -> bool {
@@ -266,7 +270,9 @@ pub(crate) fn is_ldh_byte(b: u8) -> bool {
 /// either end.
 #[inline(always)]
 pub(crate) fn is_ldh_label_shape(label: &[u8]) -> bool {
-    (1..=63).contains(&label.len()) && label.first() != Some(&b'-') && label.last() != Some(&b'-')
+    (1..=MAX_LABEL_LEN).contains(&label.len())
+        && label.first() != Some(&b'-')
+        && label.last() != Some(&b'-')
 }
 
 #[cfg(test)]
@@ -346,7 +352,7 @@ mod tests {
     fn ldh_labels() {
         let is_ldh_label = |l: &[u8]| is_ldh_label_shape(l) && l.iter().all(|b| is_ldh_byte(*b));
         assert!(is_ldh_label(b"a") && is_ldh_label(b"xn--bcher-kva") && is_ldh_label(b"a-b9"));
-        assert!(is_ldh_label(&[b'a'; 63]));
+        assert!(is_ldh_label(&[b'a'; MAX_LABEL_LEN]));
         for bad in [
             &b""[..],
             b"-",

@@ -2,6 +2,7 @@
 //! form built at run time.
 
 use crate::matcher::RawOrigins;
+use crate::response::{FixedValue, HeaderValue};
 use crate::table::{OwnedTable, RawTable};
 
 /// What happens to a request whose origin, method or headers are not allowed.
@@ -12,86 +13,6 @@ pub enum OnReject {
     Omit,
     /// Answer 403 with a small JSON error body, without calling the service.
     Forbid,
-}
-
-/// A fixed header value of a policy: adapters may convert each one to their
-/// framework's header type once, when they are built.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum FixedValue {
-    /// `*`.
-    Star,
-    /// `true`.
-    True,
-    /// The `Access-Control-Allow-Methods` value.
-    AllowMethods,
-    /// The `Access-Control-Allow-Headers` value.
-    AllowHeaders,
-    /// The `Access-Control-Expose-Headers` value.
-    ExposeHeaders,
-    /// The `Access-Control-Max-Age` value.
-    MaxAge,
-    /// `Vary: Origin`, on every non-preflight response of a policy whose
-    /// `Access-Control-Allow-Origin` depends on the request.
-    VaryOrigin,
-    /// `Vary` on preflight responses of such a policy.
-    VaryPreflight,
-    /// `Vary` on preflight responses of an any-origin policy.
-    VaryRequestMethodHeaders,
-    /// `Vary: Origin, Sec-Fetch-Site`: an unlisted origin's answer, when
-    /// whether the browser called the request same-origin changes it (R28).
-    VaryOriginSite,
-    /// `Vary` on a rejected preflight from an unlisted origin: it depends on
-    /// `Sec-Fetch-Site` too.
-    VaryPreflightSite,
-    /// `application/json`, the type of the `on_reject = "forbid"` body.
-    Json,
-}
-
-impl FixedValue {
-    /// Every fixed value, in a stable order.
-    pub const ALL: [FixedValue; 12] = [
-        FixedValue::Star,
-        FixedValue::True,
-        FixedValue::AllowMethods,
-        FixedValue::AllowHeaders,
-        FixedValue::ExposeHeaders,
-        FixedValue::MaxAge,
-        FixedValue::VaryOrigin,
-        FixedValue::VaryPreflight,
-        FixedValue::VaryRequestMethodHeaders,
-        FixedValue::VaryOriginSite,
-        FixedValue::VaryPreflightSite,
-        FixedValue::Json,
-    ];
-
-    /// Position in [`FixedValue::ALL`], for adapters that cache converted values.
-    pub const fn index(self) -> usize {
-        self as usize
-    }
-
-    /// The text of values that are the same in every policy.
-    pub const fn static_text(self) -> Option<&'static str> {
-        Some(match self {
-            FixedValue::Star => "*",
-            FixedValue::True => "true",
-            FixedValue::VaryOrigin => "Origin",
-            FixedValue::VaryPreflight => {
-                "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
-            }
-            FixedValue::VaryRequestMethodHeaders => {
-                "Access-Control-Request-Method, Access-Control-Request-Headers"
-            }
-            FixedValue::VaryOriginSite => "Origin, Sec-Fetch-Site",
-            FixedValue::VaryPreflightSite => {
-                "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, Sec-Fetch-Site"
-            }
-            FixedValue::Json => "application/json",
-            FixedValue::AllowMethods
-            | FixedValue::AllowHeaders
-            | FixedValue::ExposeHeaders
-            | FixedValue::MaxAge => return None,
-        })
-    }
 }
 
 /// The data of a compiled policy. Generated code fills it in; use
@@ -175,6 +96,11 @@ impl<'a> Policy<'a> {
     /// The status of an allowed preflight response (204 or 200).
     pub fn preflight_status(&self) -> u16 {
         self.raw.preflight_status
+    }
+
+    /// A fixed value as a decision's header value.
+    pub(crate) fn header_value(&self, v: FixedValue) -> HeaderValue<'a> {
+        HeaderValue::Fixed(v, self.fixed_value(v))
     }
 
     /// The text of a fixed header value (empty when the policy does not use it).

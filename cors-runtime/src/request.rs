@@ -15,6 +15,20 @@ pub enum RequestHeader {
 }
 
 impl RequestHeader {
+    /// Every request header the evaluator reads; adapters derive their
+    /// framework's names from this list.
+    pub const ALL: [RequestHeader; 4] = [
+        RequestHeader::Origin,
+        RequestHeader::AccessControlRequestMethod,
+        RequestHeader::AccessControlRequestHeaders,
+        RequestHeader::SecFetchSite,
+    ];
+
+    /// Position in [`RequestHeader::ALL`], for tables indexed by header.
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
     /// The lowercase header name.
     pub const fn as_str(self) -> &'static str {
         match self {

@@ -46,31 +46,21 @@ use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue as ActixV
 use actix_web::{Error, HttpRequest, HttpResponse};
 use pin_project_lite::pin_project;
 
-use crate::apply::{FixedValues, PreparedHeaders, ResponseHeaderSink};
-use crate::decision::{HeaderValue, ResponseHeader};
+use super::HeaderNames;
+use crate::apply::{FixedValues, PreparedHeaders, ResponseHeaderSink, Step};
 use crate::policy::PolicySource;
 use crate::request::{RequestHeader, RequestView};
+use crate::response::ResponseHeader;
+
+static NAMES: std::sync::LazyLock<HeaderNames<HeaderName>> =
+    std::sync::LazyLock::new(|| HeaderNames::new(HeaderName::from_static));
 
 fn request_header_name(name: RequestHeader) -> HeaderName {
-    match name {
-        RequestHeader::Origin => header::ORIGIN,
-        RequestHeader::AccessControlRequestMethod => header::ACCESS_CONTROL_REQUEST_METHOD,
-        RequestHeader::AccessControlRequestHeaders => header::ACCESS_CONTROL_REQUEST_HEADERS,
-        RequestHeader::SecFetchSite => HeaderName::from_static("sec-fetch-site"),
-    }
+    NAMES.request(name)
 }
 
 fn response_header_name(name: ResponseHeader) -> HeaderName {
-    match name {
-        ResponseHeader::AllowOrigin => header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        ResponseHeader::AllowCredentials => header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
-        ResponseHeader::AllowMethods => header::ACCESS_CONTROL_ALLOW_METHODS,
-        ResponseHeader::AllowHeaders => header::ACCESS_CONTROL_ALLOW_HEADERS,
-        ResponseHeader::MaxAge => header::ACCESS_CONTROL_MAX_AGE,
-        ResponseHeader::ExposeHeaders => header::ACCESS_CONTROL_EXPOSE_HEADERS,
-        ResponseHeader::Vary => header::VARY,
-        ResponseHeader::ContentType => header::CONTENT_TYPE,
-    }
+    NAMES.response(name)
 }
 
 type Values<'a> = std::iter::Map<std::slice::Iter<'a, ActixValue>, fn(&ActixValue) -> &[u8]>;
@@ -214,29 +204,32 @@ where
 
     fn call(&self, request: ServiceRequest) -> Self::Future {
         let prepared = &*self.prepared;
-        let decision = prepared.source.policy().evaluate(&request);
         let origin = request.headers().get(header::ORIGIN);
-        let headers = decision.prepare(|value| match value {
-            HeaderValue::Fixed(v, _) => Some(prepared.fixed.get(v).clone()),
-            HeaderValue::RequestOrigin(bytes) => match origin {
-                Some(o) if o.as_bytes() == bytes => Some(o.clone()),
-                _ => ActixValue::from_bytes(bytes).ok(),
-            },
-        });
-        let state = match decision.status() {
-            Some(status) => {
-                let body = decision
-                    .error_body()
-                    .map(|b| b.to_string())
-                    .unwrap_or_default();
+        let echo = |bytes: &[u8]| match origin {
+            Some(o) if o.as_bytes() == bytes => Some(o.clone()),
+            _ => ActixValue::from_bytes(bytes).ok(),
+        };
+        let state = match prepared
+            .fixed
+            .step(prepared.source.policy(), &request, echo)
+        {
+            Step::Respond {
+                status,
+                headers,
+                body,
+            } => {
                 let status = StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN);
+                let body = body.map(|b| b.to_string()).unwrap_or_default();
                 let mut response = HttpResponse::with_body(status, body).map_into_boxed_body();
-                headers.apply_owned(&mut ActixHeaderSink(response.headers_mut()));
+                prepared
+                    .fixed
+                    .prepare(&headers, echo)
+                    .apply_owned(&mut ActixHeaderSink(response.headers_mut()));
                 State::Early {
                     response: Some(request.into_response(response).map_into_right_body()),
                 }
             }
-            None => State::Inner {
+            Step::Forward(headers) => State::Inner {
                 future: self.service.call(request),
                 headers: Some(headers),
             },

@@ -5,11 +5,11 @@
 //! use cors_runtime::adapters::http::{HttpCors, Outcome};
 //! # let policy = cors_policy::load("origins = [\"https://app.example.com\"]").unwrap();
 //! let cors = HttpCors::new(policy);
-//! let request = http::Request::get("/items")
+//! let mut request = http::Request::get("/items")
 //!     .header("origin", "https://app.example.com")
 //!     .body(())
 //!     .unwrap();
-//! let headers = match cors.handle(&request) {
+//! let headers = match cors.handle(&mut request) {
 //!     Outcome::Forward(headers) => headers, // call the service, then:
 //!     Outcome::Respond(early) => unreachable!("a preflight or forbid rejection: send {early:?}"),
 //! };
@@ -22,33 +22,23 @@
 use ::http::header::{self, HeaderMap, HeaderName, HeaderValue as HttpValue};
 use ::http::{Request, Response, StatusCode, request::Parts};
 
-use crate::apply::{FixedValues, PreparedHeaders, ResponseHeaderSink};
-use crate::decision::{Decision, HeaderValue, MAX_HEADERS, ResponseHeader};
-use crate::policy::{FixedValue, PolicySource};
+use super::HeaderNames;
+use crate::apply::{FixedValues, PreparedHeaders, ResponseHeaderSink, Step};
+use crate::policy::PolicySource;
 use crate::request::{RequestHeader, RequestView};
+use crate::response::{FixedValue, HeaderValue, MAX_HEADERS, ResponseHeader};
+
+static NAMES: std::sync::LazyLock<HeaderNames<HeaderName>> =
+    std::sync::LazyLock::new(|| HeaderNames::new(HeaderName::from_static));
 
 /// The `http` header name of a request header the evaluator reads.
 pub fn request_header_name(name: RequestHeader) -> HeaderName {
-    match name {
-        RequestHeader::Origin => header::ORIGIN,
-        RequestHeader::AccessControlRequestMethod => header::ACCESS_CONTROL_REQUEST_METHOD,
-        RequestHeader::AccessControlRequestHeaders => header::ACCESS_CONTROL_REQUEST_HEADERS,
-        RequestHeader::SecFetchSite => HeaderName::from_static("sec-fetch-site"),
-    }
+    NAMES.request(name)
 }
 
 /// The `http` header name of a response header a decision sets.
 pub fn response_header_name(name: ResponseHeader) -> HeaderName {
-    match name {
-        ResponseHeader::AllowOrigin => header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        ResponseHeader::AllowCredentials => header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
-        ResponseHeader::AllowMethods => header::ACCESS_CONTROL_ALLOW_METHODS,
-        ResponseHeader::AllowHeaders => header::ACCESS_CONTROL_ALLOW_HEADERS,
-        ResponseHeader::MaxAge => header::ACCESS_CONTROL_MAX_AGE,
-        ResponseHeader::ExposeHeaders => header::ACCESS_CONTROL_EXPOSE_HEADERS,
-        ResponseHeader::Vary => header::VARY,
-        ResponseHeader::ContentType => header::CONTENT_TYPE,
-    }
+    NAMES.response(name)
 }
 
 /// The values of one request header, as the evaluator reads them.
@@ -193,8 +183,10 @@ impl ResponseHeaderSink for HeaderMapSink<'_> {
 )]
 pub enum Outcome {
     /// Answer at once with this response (a preflight, or a rejection under
-    /// `on_reject = "forbid"`); do not call the service.
-    Respond(Response<String>),
+    /// `on_reject = "forbid"`); do not call the service. Its header map is
+    /// the request's own, cleared and refilled, so answering allocates
+    /// nothing; the body is the JSON error of a `forbid` rejection.
+    Respond(Response<Option<bytes::Bytes>>),
     /// Call the service, then apply these headers to its response, whatever
     /// its status (R20).
     Forward(PreparedHeaders<HttpValue>),
@@ -231,63 +223,14 @@ impl<P: PolicySource> HttpCors<P> {
         &self.source
     }
 
-    /// Converts a decision's headers. `origin` is the request's `Origin`
-    /// value, reused (not copied) when the decision echoes it.
-    pub fn prepare(
-        &self,
-        decision: &Decision<'_>,
-        origin: Option<&HttpValue>,
-    ) -> PreparedHeaders<HttpValue> {
-        decision.prepare(|value| self.convert(value, origin))
-    }
-
-    /// One decision value as an `http` value: fixed values from the table
-    /// built once, the echoed origin as the request's own value.
-    fn convert(&self, value: HeaderValue<'_>, origin: Option<&HttpValue>) -> Option<HttpValue> {
-        match value {
-            HeaderValue::Fixed(v, _) => Some(self.fixed.get(v).clone()),
-            HeaderValue::RequestOrigin(bytes) => match origin {
-                Some(o) if o.as_bytes() == bytes => Some(o.clone()),
-                _ => HttpValue::from_bytes(bytes).ok(),
-            },
-        }
-    }
-
     /// Evaluates a request: answer it at once, or forward it and apply the
-    /// prepared headers to the service's response.
-    pub fn handle<B>(&self, request: &Request<B>) -> Outcome {
-        let view = HeaderMapView::new(request.method(), request.headers());
-        let decision = self.source.policy().evaluate(&view);
-        let Some(status) = decision.status() else {
-            return Outcome::Forward(self.prepare(&decision, view.origin()));
-        };
-        // An early answer is a new response: its headers go straight into a
-        // map sized for them, with nothing to merge.
-        let mut map = HeaderMap::with_capacity(decision.headers().len());
-        for (name, value) in decision.headers().iter() {
-            if let Some(value) = self.convert(value, view.origin()) {
-                map.insert(response_header_name(name), value);
-            }
-        }
-        let body = decision
-            .error_body()
-            .map(|b| b.to_string())
-            .unwrap_or_default();
-        let mut response = Response::new(body);
-        *response.status_mut() = status_code(status);
-        *response.headers_mut() = map;
-        Outcome::Respond(response)
-    }
-
-    /// [`HttpCors::handle`] for a caller that owns the request and drops it
-    /// when the answer is early (the tower layer). The early answer's headers
-    /// are written into the request's own header map, cleared first, so
-    /// answering a preflight allocates nothing: take them with
-    /// `std::mem::take(request.headers_mut())`. The echoed origin is moved out
-    /// of that map, not copied. A forwarded request is left untouched.
+    /// prepared headers to the service's response. An early answer takes the
+    /// request's header map (cleared first, so nothing of the request — no
+    /// cookie, no credential — reaches the answer) and moves the echoed
+    /// `Origin` value out of it; a forwarded request is left untouched.
     ///
     /// ```
-    /// use cors_runtime::adapters::http::{Handled, HttpCors};
+    /// use cors_runtime::adapters::http::{HttpCors, Outcome};
     /// # let policy = cors_policy::load(r#"
     /// #     origins = ["https://app.example.com"]
     /// #     methods = ["PUT"]
@@ -299,37 +242,45 @@ impl<P: PolicySource> HttpCors<P> {
     ///     .header("cookie", "session=secret")
     ///     .body(())
     ///     .unwrap();
-    /// let Handled::Respond { status, body } = cors.handle_mut(&mut request) else {
+    /// let Outcome::Respond(response) = cors.handle(&mut request) else {
     ///     unreachable!("an allowed preflight is answered at once")
     /// };
-    /// let headers = std::mem::take(request.headers_mut());
-    /// assert_eq!((status.as_u16(), body), (204, None));
-    /// assert_eq!(headers["access-control-allow-origin"], "https://app.example.com");
-    /// assert!(headers.get("cookie").is_none()); // nothing of the request is left
+    /// assert_eq!((response.status().as_u16(), response.body()), (204, &None));
+    /// assert_eq!(response.headers()["access-control-allow-origin"], "https://app.example.com");
+    /// assert!(response.headers().get("cookie").is_none()); // nothing of the request is left
     /// ```
-    pub fn handle_mut<B>(&self, request: &mut Request<B>) -> Handled {
+    pub fn handle<B>(&self, request: &mut Request<B>) -> Outcome {
         let view = HeaderMapView::new(request.method(), request.headers());
-        let decision = self.source.policy().evaluate(&view);
-        let Some(status) = decision.status() else {
-            return Handled::Forward(self.prepare(&decision, view.origin()));
+        let origin = view.origin();
+        let step = self
+            .fixed
+            .step(self.source.policy(), &view, |bytes| match origin {
+                Some(o) if o.as_bytes() == bytes => Some(o.clone()),
+                _ => HttpValue::from_bytes(bytes).ok(),
+            });
+        let (status, headers, body) = match step {
+            Step::Forward(headers) => return Outcome::Forward(headers),
+            Step::Respond {
+                status,
+                headers,
+                body,
+            } => (status, headers, body),
         };
         // What to write, as small copyable names: `None` stands for the
         // echoed origin, moved out of the request once its borrow ends.
         let mut answer = [(ResponseHeader::Vary, None::<FixedValue>); MAX_HEADERS];
-        let count = decision.headers().len();
-        for (slot, (name, value)) in answer.iter_mut().zip(decision.headers().iter()) {
+        let count = headers.len();
+        for (slot, (name, value)) in answer.iter_mut().zip(headers.iter()) {
             *slot = match value {
                 HeaderValue::Fixed(v, _) => (name, Some(v)),
                 HeaderValue::RequestOrigin(_) => (name, None),
             };
         }
-        let body = decision
-            .error_body()
-            .map(|b| bytes::Bytes::from(b.to_string()));
-        let headers = request.headers_mut();
+        let body = body.map(|b| bytes::Bytes::from(b.to_string()));
+        let mut map = std::mem::take(request.headers_mut());
         // A decision echoes the request's only Origin line.
-        let mut origin = headers.remove(header::ORIGIN);
-        headers.clear();
+        let mut origin = map.remove(header::ORIGIN);
+        map.clear();
         for &(name, value) in &answer[..count] {
             let value = match value {
                 Some(v) => self.fixed.get(v).clone(),
@@ -338,118 +289,25 @@ impl<P: PolicySource> HttpCors<P> {
                     None => continue,
                 },
             };
-            headers.insert(response_header_name(name), value);
+            map.insert(response_header_name(name), value);
         }
-        Handled::Respond {
-            status: status_code(status),
-            body,
-        }
+        let mut response = Response::new(body);
+        *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN);
+        *response.headers_mut() = map;
+        Outcome::Respond(response)
     }
-}
-
-fn status_code(status: u16) -> StatusCode {
-    StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN)
-}
-
-/// What to do with a request handled by [`HttpCors::handle_mut`].
-#[derive(Debug)]
-#[allow(
-    clippy::large_enum_variant,
-    reason = "boxing either variant would cost an allocation on every request"
-)]
-pub enum Handled {
-    /// Answer at once with this status and body (`None`: empty); the
-    /// answer's headers are in the request's header map.
-    Respond {
-        /// The status: the policy's preflight status, or 403.
-        status: StatusCode,
-        /// The JSON error body of a `forbid` rejection.
-        body: Option<bytes::Bytes>,
-    },
-    /// Call the service with the request, then apply these headers to its
-    /// response, whatever its status (R20).
-    Forward(PreparedHeaders<HttpValue>),
 }
 
 /// What the tower layer needs from a prepared policy: an answer for each
 /// request. Implemented by [`HttpCors`] and, with the `reload` feature, by
-/// [`ReloadableHttpCors`].
+/// [`ReloadableHttpCors`](super::reload::ReloadableHttpCors).
 pub trait HandleRequest {
-    /// Evaluates a request as [`HttpCors::handle_mut`] does.
-    fn handle_request<B>(&self, request: &mut Request<B>) -> Handled;
+    /// Evaluates a request as [`HttpCors::handle`] does.
+    fn handle_request<B>(&self, request: &mut Request<B>) -> Outcome;
 }
 
 impl<P: PolicySource> HandleRequest for HttpCors<P> {
-    fn handle_request<B>(&self, request: &mut Request<B>) -> Handled {
-        self.handle_mut(request)
-    }
-}
-
-#[cfg(feature = "reload")]
-pub use reload::ReloadableHttpCors;
-
-#[cfg(feature = "reload")]
-mod reload {
-    use ::http::Request;
-    use arc_swap::ArcSwap;
-
-    use super::{HandleRequest, Handled, HttpCors};
-    use crate::policy::OwnedPolicy;
-
-    /// A run-time-built policy that can be replaced while requests are in
-    /// flight.
-    ///
-    /// Each request loads the current version once and takes its whole
-    /// decision — matching, header values, status — from it, so a request
-    /// sees the old policy or the new one, never a mix. Validate a new policy
-    /// before storing it: `cors_policy::load` returns the diagnostics of an
-    /// invalid file and the old policy keeps serving.
-    ///
-    /// ```
-    /// use cors_runtime::adapters::http::{HandleRequest, Handled, ReloadableHttpCors};
-    /// let cors = ReloadableHttpCors::new(cors_policy::load(r#"origins = ["https://a.example"]"#).unwrap());
-    /// let mut request = http::Request::get("/").header("origin", "https://b.example").body(()).unwrap();
-    /// // Not allowed yet: forwarded without CORS headers.
-    /// let Handled::Forward(headers) = cors.handle_request(&mut request) else { unreachable!() };
-    /// assert!(!headers.is_empty()); // only `Vary: Origin`
-    ///
-    /// match cors_policy::load(r#"origins = ["https://b.example", "null"]"#) {
-    ///     Ok(policy) => cors.store(policy),
-    ///     Err(report) => eprintln!("{report}"), // refused: the old policy stays
-    /// }
-    /// cors.store(cors_policy::load(r#"origins = ["https://b.example"]"#).unwrap());
-    /// assert_eq!(cors.current_name(), "");
-    /// ```
-    #[derive(Debug)]
-    pub struct ReloadableHttpCors {
-        current: ArcSwap<HttpCors<OwnedPolicy>>,
-    }
-
-    impl ReloadableHttpCors {
-        /// Starts with `policy`.
-        pub fn new(policy: OwnedPolicy) -> Self {
-            ReloadableHttpCors {
-                current: ArcSwap::from_pointee(HttpCors::new(policy)),
-            }
-        }
-
-        /// Replaces the policy for every request that starts from now on;
-        /// requests in flight finish with the one they loaded.
-        pub fn store(&self, policy: OwnedPolicy) {
-            self.current
-                .store(std::sync::Arc::new(HttpCors::new(policy)));
-        }
-
-        /// The current policy's name.
-        pub fn current_name(&self) -> String {
-            self.current.load().source().name.clone()
-        }
-    }
-
-    impl HandleRequest for ReloadableHttpCors {
-        fn handle_request<B>(&self, request: &mut Request<B>) -> Handled {
-            // One load per request: the decision is taken entirely from it.
-            self.current.load().handle_mut(request)
-        }
+    fn handle_request<B>(&self, request: &mut Request<B>) -> Outcome {
+        self.handle(request)
     }
 }

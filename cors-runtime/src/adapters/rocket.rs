@@ -57,10 +57,10 @@ use rocket::http::{Header, HeaderMap, Method, Status};
 use rocket::route::{self, Handler, Route};
 use rocket::{Build, Request, Response};
 
-use crate::apply::{FixedValues, PreparedHeaders, ResponseHeaderSink};
-use crate::decision::{HeaderValue, ResponseHeader};
+use crate::apply::{FixedValues, PreparedHeaders, ResponseHeaderSink, Step};
 use crate::policy::PolicySource;
 use crate::request::{RequestHeader, RequestView};
+use crate::response::ResponseHeader;
 
 /// Iterator over one header's values in a rocket [`HeaderMap`].
 ///
@@ -235,22 +235,22 @@ impl Cors {
         let Some(scope) = self.scopes.iter().find(|s| s.covers(&path)) else {
             return State::Untouched;
         };
-        let decision = scope.source.policy().evaluate(request);
-        let headers = decision.prepare(|value| match value {
-            HeaderValue::Fixed(v, _) => Some(scope.fixed.get(v).clone()),
-            HeaderValue::RequestOrigin(bytes) => std::str::from_utf8(bytes)
+        // Rocket's values are text: the echoed origin is copied once.
+        let echo = |bytes: &[u8]| {
+            std::str::from_utf8(bytes)
                 .ok()
-                .map(|s| Cow::Owned(s.to_owned())),
-        });
-        match decision.status() {
-            None => State::Forward(headers),
-            Some(status) => State::Early {
+                .map(|s| Cow::Owned(s.to_owned()))
+        };
+        match scope.fixed.step(scope.source.policy(), request, echo) {
+            Step::Forward(headers) => State::Forward(headers),
+            Step::Respond {
                 status,
-                body: decision
-                    .error_body()
-                    .map(|b| b.to_string())
-                    .unwrap_or_default(),
                 headers,
+                body,
+            } => State::Early {
+                status,
+                body: body.map(|b| b.to_string()).unwrap_or_default(),
+                headers: scope.fixed.prepare(&headers, echo),
             },
         }
     }

@@ -50,7 +50,7 @@ use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
 
-use super::http::{HandleRequest, Handled, HeaderMapSink, HttpCors};
+use super::http::{HandleRequest, HeaderMapSink, HttpCors, Outcome};
 use crate::apply::PreparedHeaders;
 use crate::policy::PolicySource;
 
@@ -82,11 +82,11 @@ impl<P: PolicySource> CorsLayer<HttpCors<P>> {
 }
 
 #[cfg(feature = "reload")]
-impl CorsLayer<super::http::ReloadableHttpCors> {
+impl CorsLayer<super::reload::ReloadableHttpCors> {
     /// A layer whose policy can be replaced at run time through `cors`
     /// (keep a clone of the `Arc` to call
-    /// [`store`](super::http::ReloadableHttpCors::store)).
-    pub fn reloadable(cors: Arc<super::http::ReloadableHttpCors>) -> Self {
+    /// [`store`](super::reload::ReloadableHttpCors::store)).
+    pub fn reloadable(cors: Arc<super::reload::ReloadableHttpCors>) -> Self {
         CorsLayer { cors }
     }
 }
@@ -140,19 +140,12 @@ where
 
     fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
         match self.cors.handle_request(&mut request) {
-            Handled::Respond { status, body } => {
-                // The answer's headers were written into the request's own
-                // map (see `HttpCors::handle_mut`); the request is dropped.
-                let mut response = Response::new(body);
-                *response.status_mut() = status;
-                *response.headers_mut() = std::mem::take(request.headers_mut());
-                ResponseFuture {
-                    state: State::Early {
-                        response: Some(response),
-                    },
-                }
-            }
-            Handled::Forward(headers) => ResponseFuture {
+            Outcome::Respond(response) => ResponseFuture {
+                state: State::Early {
+                    response: Some(response),
+                },
+            },
+            Outcome::Forward(headers) => ResponseFuture {
                 state: State::Inner {
                     future: self.inner.call(request),
                     headers: Some(headers),

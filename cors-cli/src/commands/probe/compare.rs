@@ -4,21 +4,20 @@
 
 use std::fmt;
 
-use cors_runtime::{Policy, SimpleRequest};
+use cors_runtime::{Policy, ResponseHeader, SimpleRequest};
 use serde::Serialize;
 
 use super::Exchange;
 use crate::render::lossy;
 
-/// Headers compared line for line.
-const COMPARED: [&str; 6] = [
-    "access-control-allow-origin",
-    "access-control-allow-credentials",
-    "access-control-allow-methods",
-    "access-control-allow-headers",
-    "access-control-max-age",
-    "access-control-expose-headers",
-];
+/// Headers compared line for line: every `Access-Control-*` header a policy
+/// sets (`Vary` is compared as a set of tokens).
+fn compared() -> impl Iterator<Item = &'static str> {
+    ResponseHeader::ALL
+        .into_iter()
+        .filter(|h| h.is_access_control())
+        .map(ResponseHeader::as_str)
+}
 
 /// One way the server differs from the policy.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -112,7 +111,7 @@ fn compare_stage(
             },
         });
     }
-    for name in COMPARED {
+    for name in compared() {
         let want: Vec<String> = expected
             .iter()
             .filter(|(n, _)| n == name)
