@@ -36,7 +36,7 @@ fn mixed_policy(wildcards: usize) -> String {
 
 fn main() {
     let out = std::env::var("OUT_DIR").unwrap();
-    let mut builder = cors_policy::build::Builder::new();
+    let mut builder = cors_policy::Builder::new();
     let mut toml_consts = String::new();
     let mut add = |name: String, text: String| {
         let path = Path::new(&out).join(format!("{name}.toml"));

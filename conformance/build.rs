@@ -1,6 +1,6 @@
 //! Compiles every policy of the corpus into static policies, through the same
 //! code generator `cors_policy!` uses, and compiles the example policy file
-//! through the build-script API (`cors_policy::build::Builder`).
+//! through the build-script API (`cors_policy::Builder`).
 
 use std::collections::BTreeSet;
 use std::fmt::Write;
@@ -58,7 +58,7 @@ fn main() {
             let source = Source::new(name.clone(), file.policy.clone());
             let compiled =
                 cors_policy::compile(&source, &selection).unwrap_or_else(|r| panic!("{name}: {r}"));
-            let expr = cors_policy::codegen::policy_expr(compiled.owned_policy());
+            let expr = cors_policy::emit::rust::policy_expr(compiled.owned_policy());
             let pat = |o: &Option<String>| {
                 o.as_ref()
                     .map_or("None".to_string(), |v| format!("Some({v:?})"))
@@ -95,14 +95,14 @@ fn main() {
     let compiled =
         cors_policy::compile(&Source::new("big_policy.toml", big), &Selection::default())
             .unwrap_or_else(|r| panic!("{r}"));
-    let expr = cors_policy::codegen::policy_expr(compiled.owned_policy());
+    let expr = cors_policy::emit::rust::policy_expr(compiled.owned_policy());
     std::fs::write(
         Path::new(&out).join("big_policy.rs"),
         format!("/// 1,000 exact origins and 160 wildcard patterns.\npub static BIG: ::cors_runtime::Policy<'static> = {expr};\n/// Its source.\npub const BIG_TOML: &str = include_str!(concat!(env!(\"OUT_DIR\"), \"/big_policy.toml\"));\n"),
     )
     .unwrap();
 
-    cors_policy::build::Builder::new()
+    cors_policy::Builder::new()
         .policy(
             "EXAMPLE_API",
             "../examples/policies/api.toml",

@@ -155,7 +155,7 @@ fn expand(args: Args) -> syn::Result<proc_macro2::TokenStream> {
             format!("invalid CORS policy ({errors} error{plural}):\n\n{report}"),
         )
     })?;
-    let expr = cors_policy::codegen::policy_expr(compiled.owned_policy());
+    let expr = cors_policy::emit::rust::policy_expr(compiled.owned_policy());
     // `include_bytes!` makes cargo rebuild the crate when the file changes.
     let track = tracked.map(|path| quote! { const _: &[u8] = include_bytes!(#path); });
     Ok(quote! {{

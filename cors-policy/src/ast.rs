@@ -3,15 +3,17 @@
 
 use std::ops::Range;
 
+use cors_runtime::OnReject;
+
 use crate::pattern::{ParsedPattern, PatternError};
 
 /// A value and where it was written.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Spanned<T> {
+pub(crate) struct Spanned<T> {
     /// The value.
-    pub value: T,
+    pub(crate) value: T,
     /// Byte range in the source (for strings, quotes included).
-    pub span: Range<usize>,
+    pub(crate) span: Range<usize>,
 }
 
 impl<T> Spanned<T> {
@@ -22,19 +24,19 @@ impl<T> Spanned<T> {
 
 /// One entry of `origins`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OriginEntry {
+pub(crate) struct OriginEntry {
     /// The text as written.
-    pub raw: Spanned<String>,
+    pub(crate) raw: Spanned<String>,
     /// The parse result.
-    pub parsed: Result<ParsedPattern, PatternError>,
+    pub(crate) parsed: Result<ParsedPattern, PatternError>,
     /// Offset of the string's first character inside the source, when the
     /// string has no escapes (so sub-spans map back exactly).
-    pub text_start: Option<usize>,
+    pub(crate) text_start: Option<usize>,
 }
 
 impl OriginEntry {
     /// The span of part `at` of the pattern text, or the whole string.
-    pub fn sub_span(&self, at: &Option<Range<usize>>) -> Range<usize> {
+    pub(crate) fn sub_span(&self, at: &Option<Range<usize>>) -> Range<usize> {
         match (self.text_start, at) {
             (Some(start), Some(r)) if r.start < r.end => start + r.start..start + r.end,
             (Some(start), Some(r)) => start + r.start..start + r.start + 1,
@@ -45,87 +47,92 @@ impl OriginEntry {
 
 /// A list key: a `"*"` string, or an array of strings that may contain `"*"`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct List {
+pub(crate) struct List {
     /// Where `"*"` was written, if it was.
-    pub any: Option<Range<usize>>,
+    pub(crate) any: Option<Range<usize>>,
     /// The other entries.
-    pub items: Vec<Spanned<String>>,
+    pub(crate) items: Vec<Spanned<String>>,
 }
 
 /// `origins`: `"*"` or entries.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Origins {
+pub(crate) struct Origins {
     /// Where `origins = "*"` was written, if it was.
-    pub any: Option<Range<usize>>,
+    pub(crate) any: Option<Range<usize>>,
     /// The entries (an array element `"*"` is an entry, reported as an error).
-    pub entries: Vec<OriginEntry>,
-}
-
-/// `on_reject`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OnReject {
-    /// `"omit"`.
-    Omit,
-    /// `"forbid"`.
-    Forbid,
+    pub(crate) entries: Vec<OriginEntry>,
 }
 
 /// The keys of a policy or profile table.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Fields {
+pub(crate) struct Fields {
+    /// Every schema key the table sets, where the key is written.
+    pub(crate) keys: Vec<Spanned<&'static str>>,
     /// `origins`.
-    pub origins: Option<Spanned<Origins>>,
+    pub(crate) origins: Option<Spanned<Origins>>,
     /// `methods`.
-    pub methods: Option<Spanned<List>>,
+    pub(crate) methods: Option<Spanned<List>>,
     /// `allow_headers`.
-    pub allow_headers: Option<Spanned<List>>,
+    pub(crate) allow_headers: Option<Spanned<List>>,
     /// `expose_headers`.
-    pub expose_headers: Option<Spanned<List>>,
+    pub(crate) expose_headers: Option<Spanned<List>>,
     /// `credentials`.
-    pub credentials: Option<Spanned<bool>>,
+    pub(crate) credentials: Option<Spanned<bool>>,
     /// `max_age`.
-    pub max_age: Option<Spanned<i64>>,
+    pub(crate) max_age: Option<Spanned<i64>>,
     /// `preflight_status`.
-    pub preflight_status: Option<Spanned<i64>>,
+    pub(crate) preflight_status: Option<Spanned<i64>>,
     /// `on_reject`.
-    pub on_reject: Option<Spanned<OnReject>>,
+    pub(crate) on_reject: Option<Spanned<OnReject>>,
     /// `server_origins`: the origins the service itself is served at.
-    pub server_origins: Option<Spanned<Origins>>,
+    pub(crate) server_origins: Option<Spanned<Origins>>,
     /// `extra_origins` (profiles only): appended to the base's origins.
-    pub extra_origins: Option<Spanned<Origins>>,
+    pub(crate) extra_origins: Option<Spanned<Origins>>,
     /// `extra_methods` (profiles only).
-    pub extra_methods: Option<Spanned<List>>,
+    pub(crate) extra_methods: Option<Spanned<List>>,
     /// `extra_allow_headers` (profiles only).
-    pub extra_allow_headers: Option<Spanned<List>>,
+    pub(crate) extra_allow_headers: Option<Spanned<List>>,
     /// `extra_expose_headers` (profiles only).
-    pub extra_expose_headers: Option<Spanned<List>>,
+    pub(crate) extra_expose_headers: Option<Spanned<List>>,
+}
+
+impl Fields {
+    /// Where `key` is written in this table, if it is set.
+    pub(crate) fn key_span(&self, key: &str) -> Option<Range<usize>> {
+        self.keys
+            .iter()
+            .find(|k| k.value == key)
+            .map(|k| k.span.clone())
+    }
 }
 
 /// A profile: overrides for one deployment (e.g. `dev`).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Profile {
+pub(crate) struct Profile {
     /// Its name and where the name was written.
-    pub name: Spanned<String>,
+    pub(crate) name: Spanned<String>,
+    /// Where the profile's table is.
+    pub(crate) span: Range<usize>,
     /// Its keys.
-    pub fields: Fields,
+    pub(crate) fields: Fields,
 }
 
 /// One policy.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PolicyAst {
+pub(crate) struct PolicyAst {
     /// `None` for a file with one unnamed policy.
-    pub name: Option<Spanned<String>>,
+    pub(crate) name: Option<Spanned<String>>,
     /// Where the policy is (the table, or the whole file).
-    pub span: Range<usize>,
+    pub(crate) span: Range<usize>,
     /// Its keys.
-    pub fields: Fields,
+    pub(crate) fields: Fields,
     /// Its profiles.
-    pub profiles: Vec<Profile>,
+    pub(crate) profiles: Vec<Profile>,
 }
 
 /// A lint level set in `[lints]`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LintLevel {
+pub(crate) enum LintLevel {
     /// Not reported.
     Allow,
     /// Reported as a warning.
@@ -136,7 +143,7 @@ pub enum LintLevel {
 
 /// A problem found while reading the file's structure.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Problem {
+pub(crate) enum Problem {
     /// The text is not TOML.
     Syntax {
         /// Where.
@@ -175,13 +182,13 @@ pub enum Problem {
 
 /// A parsed policy file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct FileAst {
+pub(crate) struct FileAst {
     /// True when the file uses `[policies.<name>]`.
-    pub named: bool,
+    pub(crate) named: bool,
     /// The policies.
-    pub policies: Vec<PolicyAst>,
+    pub(crate) policies: Vec<PolicyAst>,
     /// `[lints]` settings: rule name or code, level, and where.
-    pub lints: Vec<(Spanned<String>, LintLevel)>,
+    pub(crate) lints: Vec<(Spanned<String>, LintLevel)>,
     /// Structural problems.
-    pub problems: Vec<Problem>,
+    pub(crate) problems: Vec<Problem>,
 }

@@ -1,104 +1,101 @@
-//! Compiling policies from a build script into `OUT_DIR`.
-//!
-//! ```no_run
-//! // build.rs
-//! use cors_policy::{Selection, build::Builder};
-//!
-//! fn main() {
-//!     Builder::new()
-//!         .policy("API", "cors.toml", Selection::policy("api"))
-//!         .policy("PUBLIC", "cors.toml", Selection::policy("public"))
-//!         .write_or_exit("cors_policies.rs");
-//! }
-//! ```
-//! ```text
-//! // src/main.rs
-//! include!(concat!(env!("OUT_DIR"), "/cors_policies.rs"));
-//! // API and PUBLIC are `static cors_runtime::Policy<'static>`s.
-//! ```
-//!
-//! Warnings are printed with `cargo:warning=`, errors make the build fail with
-//! every diagnostic on stderr, and each policy file is registered with
-//! `cargo:rerun-if-changed` so editing it rebuilds.
+//! Stage 4, **build**: the run-time tables and header values of a
+//! [`PolicySpec`].
 
-use std::path::{Path, PathBuf};
+use cors_runtime::__private::{
+    BuildError, OwnedOrigins, OwnedTable, exact_hash, list_value, wildcard_entry_hash,
+    wildcard_lengths,
+};
+use cors_runtime::OwnedPolicy;
 
-use crate::{Error, Selection, Severity};
+use cors_runtime::OnReject;
 
-/// Collects policies to compile into one generated file.
-#[derive(Debug, Default)]
-pub struct Builder {
-    policies: Vec<(String, PathBuf, Selection)>,
+use crate::lower::PolicySpec;
+use crate::pattern::{HostPattern, OriginPattern, PortPattern};
+
+/// Builds the tables and header values of a policy. Deterministic: the same
+/// spec always gives the same bytes.
+///
+/// # Errors
+/// [`BuildError`] when a table cannot be laid out (more than 2^32 bytes of
+/// keys, or keys whose hashes collide on every seed); the search for a
+/// layout is bounded, so this returns in time linear in the keys.
+pub(crate) fn policy(spec: &PolicySpec) -> Result<OwnedPolicy, BuildError> {
+    let mut exact = Vec::new();
+    let mut exact_any_port = Vec::new();
+    let mut wildcard = Vec::new();
+    let mut wildcard_any_port = Vec::new();
+    let mut null = false;
+    for pattern in &spec.origins {
+        let OriginPattern::Tuple { scheme, host, port } = pattern else {
+            null = true;
+            continue;
+        };
+        let port_suffix = match port {
+            PortPattern::Port(p) => format!(":{p}"),
+            PortPattern::Default | PortPattern::Any => String::new(),
+        };
+        match (host, port) {
+            (HostPattern::Exact(h), PortPattern::Any) => {
+                exact_any_port.push(format!("{scheme}://{h}"))
+            }
+            (HostPattern::Exact(h), _) => exact.push(format!("{scheme}://{h}{port_suffix}")),
+            (HostPattern::Subdomains(base), PortPattern::Any) => {
+                wildcard_any_port.push(format!("{scheme}://{base}"))
+            }
+            (HostPattern::Subdomains(base), _) => {
+                wildcard.push(format!("{scheme}://{base}{port_suffix}"))
+            }
+        }
+    }
+    // Keys come from sets of distinct canonical values (each table holds
+    // one form), so they are distinct.
+    let table = |keys: &[String], hash: &dyn Fn(u64, &[u8]) -> u64| {
+        OwnedTable::build_with(&byte_keys(keys), hash)
+    };
+    let list = |any: bool, names: &[String]| list_value(any, names.iter().map(String::as_str));
+    let wildcard_lengths_of = |keys: &[String]| wildcard_lengths(keys.iter().map(|k| k.as_bytes()));
+    Ok(OwnedPolicy {
+        name: spec.name.clone(),
+        origins: OwnedOrigins {
+            any: spec.any_origin,
+            null,
+            exact: table(&exact, &exact_hash)?,
+            exact_any_port: table(&exact_any_port, &exact_hash)?,
+            wildcard: OwnedTable {
+                lengths: wildcard_lengths_of(&wildcard),
+                ..table(&wildcard, &wildcard_entry_hash)?
+            },
+            wildcard_any_port: OwnedTable {
+                lengths: wildcard_lengths_of(&wildcard_any_port),
+                ..table(&wildcard_any_port, &wildcard_entry_hash)?
+            },
+        },
+        credentials: spec.credentials,
+        any_method: spec.any_method,
+        methods: OwnedTable::build(&byte_keys(&spec.methods))?,
+        any_header: spec.any_header,
+        allow_headers: OwnedTable::build(&byte_keys(&spec.allow_headers))?,
+        server_origins: spec
+            .server_origins
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(","),
+        // `*` replaces the list of methods; the methods listed beside it
+        // would add nothing.
+        allow_methods_value: if spec.any_method {
+            "*".into()
+        } else {
+            list(false, &spec.methods)
+        },
+        allow_headers_value: list(spec.any_header, &spec.allow_headers),
+        expose_headers_value: list(spec.any_expose, &spec.expose_headers),
+        max_age_value: spec.max_age.map(|m| m.to_string()).unwrap_or_default(),
+        preflight_status: spec.preflight_status,
+        forbid: spec.on_reject == OnReject::Forbid,
+    })
 }
 
-impl Builder {
-    /// An empty builder.
-    pub fn new() -> Self {
-        Builder::default()
-    }
-
-    /// Adds `pub static <ident>: cors_runtime::Policy<'static>` compiled from
-    /// `path` (relative to the crate's manifest directory) with `selection`.
-    pub fn policy(mut self, ident: &str, path: impl AsRef<Path>, selection: Selection) -> Self {
-        self.policies
-            .push((ident.to_string(), path.as_ref().to_path_buf(), selection));
-        self
-    }
-
-    /// Compiles every policy and writes `OUT_DIR/<file_name>`. Returns the
-    /// generated file's path, or the first failure.
-    pub fn write(&self, file_name: &str) -> Result<PathBuf, Error> {
-        let out_dir = std::env::var_os("OUT_DIR")
-            .map(PathBuf::from)
-            .ok_or_else(|| Error::Io {
-                path: PathBuf::from("$OUT_DIR"),
-                error: std::io::Error::new(
-                    std::io::ErrorKind::NotFound,
-                    "OUT_DIR is not set: call this from build.rs",
-                ),
-            })?;
-        let base = std::env::var_os("CARGO_MANIFEST_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_default();
-        let code = self.generate(&base)?;
-        let out = out_dir.join(file_name);
-        std::fs::write(&out, code).map_err(|error| Error::Io {
-            path: out.clone(),
-            error,
-        })?;
-        Ok(out)
-    }
-
-    /// Like [`Builder::write`], but prints the diagnostics and exits with
-    /// status 1 on failure, which is what a build script wants.
-    pub fn write_or_exit(&self, file_name: &str) {
-        if let Err(e) = self.write(file_name) {
-            eprintln!("{e}");
-            std::process::exit(1);
-        }
-    }
-
-    /// The generated Rust source, with file paths resolved against `base`.
-    pub fn generate(&self, base: &Path) -> Result<String, Error> {
-        let mut code = String::from("// Generated by cors_policy::build. Do not edit.\n");
-        for (ident, path, selection) in &self.policies {
-            let full = base.join(path);
-            println!("cargo:rerun-if-changed={}", full.display());
-            let source = crate::Source::new(path.display().to_string(), crate::read(&full)?);
-            let compiled = crate::compile(&source, selection).map_err(Error::Policy)?;
-            for d in compiled.warnings().diagnostics() {
-                if d.severity >= Severity::Warning {
-                    for line in d.render(compiled.warnings().source()).lines() {
-                        println!("cargo:warning={line}");
-                    }
-                }
-            }
-            let expr = crate::codegen::policy_expr(compiled.owned_policy());
-            code.push_str(&format!(
-                "/// CORS policy compiled from `{}`.\npub static {ident}: ::cors_runtime::Policy<'static> = {expr};\n",
-                path.display()
-            ));
-        }
-        Ok(code)
-    }
+fn byte_keys(names: &[String]) -> Vec<&[u8]> {
+    names.iter().map(|n| n.as_bytes()).collect()
 }

@@ -6,6 +6,8 @@ use std::ops::Range;
 
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 
+use crate::fix::Fix;
+
 /// How serious a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -88,6 +90,8 @@ pub struct Diagnostic {
     pub secondary: Option<(Range<usize>, String)>,
     /// How to fix it.
     pub help: Option<String>,
+    /// The edits that fix it, when the rule that found it knows them.
+    pub fix: Option<Fix>,
     /// Which policy and profile it was found in, when the file has several.
     pub context: Option<String>,
 }
@@ -234,6 +238,7 @@ mod tests {
             label: "not an origin".into(),
             secondary: None,
             help: Some("write `https://example.com`".into()),
+            fix: None,
             context: None,
         };
         let text = d.render(&source);

@@ -9,58 +9,60 @@
 
 use std::ops::Range;
 
-use crate::ast::{Fields, List, OnReject, OriginEntry, Origins, PolicyAst, Profile, Spanned};
+use cors_runtime::OnReject;
+
+use crate::ast::{Fields, List, OriginEntry, Origins, PolicyAst, Profile, Spanned};
 
 /// A list key after merging.
 #[derive(Clone, Debug, Default)]
-pub struct EffectiveList<'a> {
+pub(crate) struct EffectiveList<'a> {
     /// Where `"*"` was written, if it was.
-    pub any: Option<Range<usize>>,
+    pub(crate) any: Option<Range<usize>>,
     /// The entries.
-    pub items: Vec<&'a Spanned<String>>,
+    pub(crate) items: Vec<&'a Spanned<String>>,
     /// False when neither the base nor the profile set the key.
-    pub set: bool,
+    pub(crate) set: bool,
 }
 
 /// `origins` after merging.
 #[derive(Clone, Debug, Default)]
-pub struct EffectiveOrigins<'a> {
+pub(crate) struct EffectiveOrigins<'a> {
     /// Where `origins = "*"` was written, if it was.
-    pub any: Option<Range<usize>>,
+    pub(crate) any: Option<Range<usize>>,
     /// The entries.
-    pub entries: Vec<&'a OriginEntry>,
+    pub(crate) entries: Vec<&'a OriginEntry>,
 }
 
 /// One policy with one profile (or none) applied.
 #[derive(Clone, Debug)]
-pub struct Effective<'a> {
+pub(crate) struct Effective<'a> {
     /// The policy.
-    pub policy: &'a PolicyAst,
+    pub(crate) policy: &'a PolicyAst,
     /// The profile applied, if any.
-    pub profile: Option<&'a Profile>,
+    pub(crate) profile: Option<&'a Profile>,
     /// `origins`, if set anywhere.
-    pub origins: Option<EffectiveOrigins<'a>>,
+    pub(crate) origins: Option<EffectiveOrigins<'a>>,
     /// `methods`.
-    pub methods: EffectiveList<'a>,
+    pub(crate) methods: EffectiveList<'a>,
     /// `allow_headers`.
-    pub allow_headers: EffectiveList<'a>,
+    pub(crate) allow_headers: EffectiveList<'a>,
     /// `expose_headers`.
-    pub expose_headers: EffectiveList<'a>,
+    pub(crate) expose_headers: EffectiveList<'a>,
     /// `credentials`.
-    pub credentials: Option<&'a Spanned<bool>>,
+    pub(crate) credentials: Option<&'a Spanned<bool>>,
     /// `max_age`.
-    pub max_age: Option<&'a Spanned<i64>>,
+    pub(crate) max_age: Option<&'a Spanned<i64>>,
     /// `preflight_status`.
-    pub preflight_status: Option<&'a Spanned<i64>>,
+    pub(crate) preflight_status: Option<&'a Spanned<i64>>,
     /// `on_reject`.
-    pub on_reject: Option<&'a Spanned<OnReject>>,
+    pub(crate) on_reject: Option<&'a Spanned<OnReject>>,
     /// `server_origins` (a profile's replaces the base's).
-    pub server_origins: Option<&'a Spanned<Origins>>,
+    pub(crate) server_origins: Option<&'a Spanned<Origins>>,
 }
 
 impl<'a> Effective<'a> {
     /// Applies `profile` (if any) to `policy`.
-    pub fn new(policy: &'a PolicyAst, profile: Option<&'a Profile>) -> Self {
+    pub(crate) fn new(policy: &'a PolicyAst, profile: Option<&'a Profile>) -> Self {
         let base = &policy.fields;
         let over = profile.map(|p| &p.fields);
         let pick = |f: fn(&'a Fields) -> Option<&'a Spanned<List>>,
@@ -119,18 +121,18 @@ impl<'a> Effective<'a> {
     }
 
     /// True when credentials are on.
-    pub fn credentials(&self) -> bool {
+    pub(crate) fn credentials(&self) -> bool {
         self.credentials.is_some_and(|c| c.value)
     }
 
     /// The profile's name, if one is applied.
-    pub fn profile_name(&self) -> Option<&'a str> {
+    pub(crate) fn profile_name(&self) -> Option<&'a str> {
         self.profile.map(|p| p.name.value.as_str())
     }
 
     /// `policy `api`, profile `dev``, for diagnostics; `None` for the only
     /// policy of a file without profiles.
-    pub fn describe(&self) -> Option<String> {
+    pub(crate) fn describe(&self) -> Option<String> {
         match (self.policy.name.as_ref(), self.profile) {
             (None, None) => None,
             (Some(n), None) => Some(format!("policy `{}`", n.value)),
@@ -142,7 +144,7 @@ impl<'a> Effective<'a> {
 
 impl<'a> Effective<'a> {
     /// The origin entries that parsed, with their canonical pattern.
-    pub fn patterns(
+    pub(crate) fn patterns(
         &self,
     ) -> impl Iterator<Item = (&'a OriginEntry, &'a crate::pattern::OriginPattern)> + '_ {
         self.origins

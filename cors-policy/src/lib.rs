@@ -1,18 +1,20 @@
 //! The **corsc** policy compiler: a CORS policy file in, a validated model, a
 //! static matcher and diagnostics out.
 //!
-//! The pipeline is **parse → check → lower → build → emit**:
+//! The pipeline is **parse → check → lower → build → emit**, one module per
+//! stage:
 //!
-//! 1. [`parse`](crate::ast) the TOML with `toml_edit`, keeping the span of
-//!    every key and value;
-//! 2. run every [rule](crate::rules) on every policy with every profile
+//! 1. `parse`: the TOML, read with `toml_edit`, becomes the AST with the span
+//!    of every key and value (origin strings parsed by [`pattern`]);
+//! 2. check ([`rules`]): every rule on every policy with every profile
 //!    applied, collecting all diagnostics (a file with three mistakes gets
 //!    three diagnostics);
-//! 3. lower the selected policy to a canonical [`PolicySpec`];
-//! 4. build its perfect hash tables ([`tables::build`]) into a
+//! 3. `select` and `lower`: the chosen policy and profile become a
+//!    canonical [`PolicySpec`];
+//! 4. `build`: its perfect hash tables and header values, a
 //!    [`cors_runtime::OwnedPolicy`] — used directly at run time —
-//! 5. or emit them as a constant expression ([`codegen::policy_expr`]) for
-//!    `cors_policy!` and build scripts ([`build::Builder`]).
+//! 5. [`emit`]: or written out, as a constant Rust expression for
+//!    `cors_policy!` and build scripts ([`Builder`]).
 //!
 //! ```
 //! use cors_policy::{Selection, Source, compile};
@@ -46,53 +48,31 @@ use std::path::{Path, PathBuf};
 
 use cors_runtime::OwnedPolicy;
 
-pub mod ast;
-pub mod build;
-pub mod codegen;
+mod ast;
+mod build;
+pub mod build_script;
 mod diagnostic;
 mod effective;
+pub mod emit;
 pub mod fetch;
-mod model;
-pub mod parse;
+mod fix;
+mod lower;
+mod parse;
 pub mod pattern;
 pub mod rules;
-pub mod tables;
+pub mod schema;
+mod select;
+mod suggest;
 
 pub use annotate_snippets::Renderer;
+pub use build_script::Builder;
+pub use cors_runtime::OnReject;
 
-/// The JSON Schema of the policy file (draft 2020-12), for editors: taplo
-/// and Even Better TOML complete and check keys with it. `cors schema`
-/// prints it; the repository ships it as `cors-policy/policy.schema.json`.
-pub const JSON_SCHEMA: &str = include_str!("../policy.schema.json");
-pub use ast::OnReject;
 pub use diagnostic::{Diagnostic, Report, Severity, Source};
-pub use effective::{Effective, EffectiveList, EffectiveOrigins};
-pub use model::{DEFAULT_METHODS, PolicySpec};
-
-/// Which policy of a file, and which of its profiles, to compile.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Selection {
-    /// `[policies.<name>]`; `None` for a file with one policy.
-    pub policy: Option<String>,
-    /// `[profiles.<name>]` of that policy, if any.
-    pub profile: Option<String>,
-}
-
-impl Selection {
-    /// Selects `[policies.<name>]`.
-    pub fn policy(name: impl Into<String>) -> Self {
-        Selection {
-            policy: Some(name.into()),
-            profile: None,
-        }
-    }
-
-    /// Also applies `[profiles.<name>]`.
-    pub fn with_profile(mut self, profile: impl Into<String>) -> Self {
-        self.profile = Some(profile.into());
-        self
-    }
-}
+pub use fix::{Applicability, Edit, Fix, Fixed, apply_fixes};
+pub use lower::{DEFAULT_METHODS, PolicySpec};
+pub use schema::JSON_SCHEMA;
+pub use select::{KeyLocation, Selection, SelectionError, locate, selections};
 
 /// A compiled policy and the warnings found on the way.
 #[derive(Clone, Debug)]
@@ -133,128 +113,45 @@ impl Compiled {
 /// Runs every rule on the whole file and returns every diagnostic.
 pub fn check(source: &Source) -> Report {
     let file = parse::parse_file(&source.text);
-    Report::new(source.clone(), rules::run(&file))
+    Report::new(source.clone(), rules::run(&file, &source.text))
 }
 
 /// Compiles the selected policy. Fails if any rule reports an error anywhere
 /// in the file, or if the selection names nothing.
 pub fn compile(source: &Source, selection: &Selection) -> Result<Compiled, Report> {
     let file = parse::parse_file(&source.text);
-    let mut diagnostics = rules::run(&file);
-    let chosen = select(&file, selection);
+    let mut diagnostics = rules::run(&file, &source.text);
+    let chosen = select::select(&file, selection);
     // A file that did not parse has no policies to select from; its syntax
     // error is the whole story.
     let parsed = !file
         .problems
         .iter()
         .any(|p| matches!(p, ast::Problem::Syntax { .. }));
-    if let (Err(finding), true) = (&chosen, parsed) {
-        diagnostics.extend(unrelaxable(rules::SELECTION, (**finding).clone()));
+    if let (Err(error), true) = (&chosen, parsed) {
+        diagnostics.push(rules::selection::diagnostic(error));
     }
     let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
-    match chosen {
-        Ok((policy, profile)) if !failed => {
-            let spec = model::lower(&Effective::new(policy, profile));
-            match tables::build(&spec) {
-                Ok(owned) => Ok(Compiled {
-                    spec,
-                    policy: owned,
-                    warnings: Report::new(source.clone(), diagnostics),
-                }),
-                Err(error) => {
-                    let span = policy
-                        .name
-                        .as_ref()
-                        .map_or(policy.span.clone(), |n| n.span.clone());
-                    diagnostics.extend(unrelaxable(
-                        rules::table_layout::META,
-                        rules::table_layout::finding(span, error),
-                    ));
-                    Err(Report::new(source.clone(), diagnostics))
-                }
-            }
+    let (policy, profile) = match chosen {
+        Ok(chosen) if !failed => chosen,
+        _ => return Err(Report::new(source.clone(), diagnostics)),
+    };
+    let spec = lower::lower(&effective::Effective::new(policy, profile));
+    match build::policy(&spec) {
+        Ok(owned) => Ok(Compiled {
+            spec,
+            policy: owned,
+            warnings: Report::new(source.clone(), diagnostics),
+        }),
+        Err(error) => {
+            let span = policy
+                .name
+                .as_ref()
+                .map_or(policy.span.clone(), |n| n.span.clone());
+            diagnostics.push(rules::table_layout::diagnostic(span, error));
+            Err(Report::new(source.clone(), diagnostics))
         }
-        _ => Err(Report::new(source.clone(), diagnostics)),
     }
-}
-
-/// The diagnostic of a finding made outside the rule pass (selection, table
-/// layout): no `[lints]` level applies to it.
-fn unrelaxable(meta: &'static rules::RuleMeta, finding: rules::Finding) -> Vec<Diagnostic> {
-    let mut cx = rules::Context::new(&[]);
-    cx.report(meta, finding);
-    cx.into_diagnostics()
-}
-
-fn select<'a>(
-    file: &'a ast::FileAst,
-    selection: &Selection,
-) -> Result<(&'a ast::PolicyAst, Option<&'a ast::Profile>), Box<rules::Finding>> {
-    let names: Vec<&str> = file
-        .policies
-        .iter()
-        .filter_map(|p| p.name.as_ref().map(|n| n.value.as_str()))
-        .collect();
-    let policy = match (&selection.policy, file.named) {
-        (None, _) if file.policies.len() == 1 => &file.policies[0],
-        (None, _) => {
-            return Err(Box::new(
-                rules::Finding::new(
-                    0..0,
-                    "the file has several policies and none was selected",
-                    "",
-                )
-                .help(format!("select one of: {}", names.join(", "))),
-            ));
-        }
-        (Some(name), false) => {
-            return Err(Box::new(
-                rules::Finding::new(
-                    0..0,
-                    format!("policy `{name}` was selected, but the file has one unnamed policy"),
-                    "",
-                )
-                .help("select no policy, or move the keys under [policies.<name>]"),
-            ));
-        }
-        (Some(name), true) => match file
-            .policies
-            .iter()
-            .find(|p| p.name.as_ref().is_some_and(|n| &n.value == name))
-        {
-            Some(p) => p,
-            None => {
-                return Err(Box::new(
-                    rules::Finding::new(0..0, format!("the file has no policy `{name}`"), "")
-                        .help(format!("select one of: {}", names.join(", "))),
-                ));
-            }
-        },
-    };
-    let profile = match &selection.profile {
-        None => None,
-        Some(name) => match policy.profiles.iter().find(|p| &p.name.value == name) {
-            Some(p) => Some(p),
-            None => {
-                let known: Vec<&str> = policy
-                    .profiles
-                    .iter()
-                    .map(|p| p.name.value.as_str())
-                    .collect();
-                let span = policy.name.as_ref().map_or(0..0, |n| n.span.clone());
-                let help = if known.is_empty() {
-                    "this policy has no [profiles.<name>] tables".to_string()
-                } else {
-                    format!("select one of: {}", known.join(", "))
-                };
-                return Err(Box::new(
-                    rules::Finding::new(span, format!("the policy has no profile `{name}`"), "")
-                        .help(help),
-                ));
-            }
-        },
-    };
-    Ok((policy, profile))
 }
 
 /// Compiles a policy file's text into a run-time policy: the file's only

@@ -1,52 +1,20 @@
-//! Reading a policy file into its [`FileAst`] with `toml_edit`, which keeps
+//! Stage 1, **parse**: a policy file read into its `FileAst` with `toml_edit`, which keeps
 //! the byte span of every key and value.
 
 use std::ops::Range;
 
 use toml_edit::{Document, Item, TableLike, Value};
 
+use cors_runtime::OnReject;
+
 use crate::ast::{
-    Fields, FileAst, LintLevel, List, OnReject, OriginEntry, Origins, PolicyAst, Problem, Profile,
-    Spanned,
+    Fields, FileAst, LintLevel, List, OriginEntry, Origins, PolicyAst, Problem, Profile, Spanned,
 };
 use crate::pattern;
-
-/// Keys of a policy table.
-pub const POLICY_KEYS: &[&str] = &[
-    "origins",
-    "methods",
-    "allow_headers",
-    "expose_headers",
-    "credentials",
-    "max_age",
-    "preflight_status",
-    "on_reject",
-    "server_origins",
-    "profiles",
-];
-
-/// Keys of a profile table.
-pub const PROFILE_KEYS: &[&str] = &[
-    "origins",
-    "methods",
-    "allow_headers",
-    "expose_headers",
-    "credentials",
-    "max_age",
-    "preflight_status",
-    "on_reject",
-    "server_origins",
-    "extra_origins",
-    "extra_methods",
-    "extra_allow_headers",
-    "extra_expose_headers",
-];
-
-/// Keys at the top of a file of named policies.
-pub const NAMED_FILE_KEYS: &[&str] = &["policies", "lints"];
+use crate::schema::{NAMED_FILE_KEYS, POLICY_KEYS, PROFILE_KEYS};
 
 /// Parses a policy file. Never fails: problems are in [`FileAst::problems`].
-pub fn parse_file(text: &str) -> FileAst {
+pub(crate) fn parse_file(text: &str) -> FileAst {
     let mut file = FileAst::default();
     let doc = match Document::parse(text) {
         Ok(doc) => doc,
@@ -151,6 +119,7 @@ impl Parser<'_> {
                             .unwrap_or_else(|| key_span(key));
                         match pitem.as_table_like() {
                             Some(ptable) => profiles.push(Profile {
+                                span: pitem.span().unwrap_or(pspan.clone()),
                                 name: Spanned::new(pname.to_string(), pspan),
                                 fields: self.fields(ptable, PROFILE_KEYS, "profile", &[]),
                             }),
@@ -198,7 +167,7 @@ impl Parser<'_> {
             if reserved.contains(&key) {
                 continue;
             }
-            if !allowed.contains(&key) {
+            let Some(schema_key) = allowed.iter().find(|k| **k == key) else {
                 self.problems.push(Problem::UnknownKey {
                     span: kspan,
                     key: key.to_string(),
@@ -206,7 +175,8 @@ impl Parser<'_> {
                     place,
                 });
                 continue;
-            }
+            };
+            f.keys.push(Spanned::new(*schema_key, kspan.clone()));
             let vspan = item.span().unwrap_or(kspan.clone());
             match key {
                 "origins" => f.origins = self.origins(item, &kspan).map(|o| Spanned::new(o, vspan)),

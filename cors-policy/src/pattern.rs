@@ -13,10 +13,15 @@
 //! accepted, normalised, and reported as non-canonical.
 
 use std::fmt;
-use std::net::{Ipv4Addr, Ipv6Addr};
 use std::ops::Range;
 
-use cors_runtime::origin::default_port;
+use cors_runtime::origin::MAX_ORIGIN_LEN;
+
+use crate::fix::Applicability;
+
+mod address;
+mod host;
+mod port;
 
 /// The host part of a pattern.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -186,6 +191,26 @@ pub struct PatternError {
     pub help: String,
     /// The offending part, as a byte range within the pattern text.
     pub at: Option<Range<usize>>,
+    /// The whole entry as it should be written, when the mistake has one
+    /// correction (in canonical form), and whether it can be applied
+    /// without review.
+    pub replacement: Option<(String, Applicability)>,
+}
+
+impl PatternError {
+    /// Offers `entry`, in its canonical form, as the replacement, and says
+    /// so in the help.
+    fn replace_with(mut self, entry: &str, applicability: Applicability) -> Self {
+        let entry = canonical_or(entry);
+        self.help = format!("write `{entry}`");
+        self.replacement = Some((entry, applicability));
+        self
+    }
+}
+
+/// The canonical form of `entry` if it is a valid pattern, else `entry`.
+fn canonical_or(entry: &str) -> String {
+    parse(entry).map_or_else(|_| entry.to_string(), |p| p.pattern.to_string())
 }
 
 fn invalid(
@@ -198,6 +223,7 @@ fn invalid(
         message: message.into(),
         help: help.into(),
         at,
+        replacement: None,
     }
 }
 
@@ -207,6 +233,7 @@ fn unsupported(message: impl Into<String>, help: impl Into<String>) -> PatternEr
         message: message.into(),
         help: help.into(),
         at: None,
+        replacement: None,
     }
 }
 
@@ -222,6 +249,47 @@ fn unsupported(message: impl Into<String>, help: impl Into<String>) -> PatternEr
 /// ```
 pub fn parse(raw: &str) -> Result<ParsedPattern, PatternError> {
     let mut normalised = Vec::new();
+    if let Some(pattern) = parse_whole(raw)? {
+        return Ok(ParsedPattern {
+            pattern,
+            normalised,
+        });
+    }
+    let (scheme, rest_start) = parse_scheme(raw, &mut normalised)?;
+    reject_after_host(raw, rest_start)?;
+    let rest = &raw[rest_start..];
+    let (host_raw, port_raw) = port::split(rest)?;
+    let port = port::parse(
+        raw,
+        &scheme,
+        rest_start + host_raw.len() + 1,
+        port_raw,
+        &mut normalised,
+    )?;
+    host::reject_trailing_dot(raw, rest_start, host_raw, port_raw)?;
+    let host = host::parse(host_raw, &mut normalised).map_err(|mut e| {
+        if e.at.is_none() && e.kind == PatternErrorKind::Invalid {
+            e.at = Some(rest_start..rest_start + host_raw.len());
+        }
+        e
+    })?;
+    let pattern = OriginPattern::Tuple { scheme, host, port };
+    if pattern.to_string().len() > MAX_ORIGIN_LEN {
+        return Err(invalid(
+            format!("the origin is longer than {MAX_ORIGIN_LEN} bytes"),
+            "the runtime refuses longer `Origin` values, so the entry could never match: shorten the scheme",
+            None,
+        ));
+    }
+    Ok(ParsedPattern {
+        pattern,
+        normalised,
+    })
+}
+
+/// The forms decided by the whole text: empty, surrounded by spaces,
+/// `null` (any case), and a lone `*`. `Ok(None)` for everything else.
+fn parse_whole(raw: &str) -> Result<Option<OriginPattern>, PatternError> {
     if raw.is_empty() {
         return Err(invalid(
             "an origin cannot be empty",
@@ -231,24 +299,15 @@ pub fn parse(raw: &str) -> Result<ParsedPattern, PatternError> {
     }
     let trimmed = raw.trim();
     if trimmed.len() != raw.len() {
-        return Err(invalid(
-            "an origin has no surrounding whitespace",
-            format!("write `{trimmed}`"),
-            None,
-        ));
+        return Err(invalid("an origin has no surrounding whitespace", "", None)
+            .replace_with(trimmed, Applicability::Safe));
     }
     if raw == "null" {
-        return Ok(ParsedPattern {
-            pattern: OriginPattern::Null,
-            normalised,
-        });
+        return Ok(Some(OriginPattern::Null));
     }
     if raw.eq_ignore_ascii_case("null") {
-        return Err(invalid(
-            "browsers send `null` in lowercase",
-            "write `null`",
-            None,
-        ));
+        return Err(invalid("browsers send `null` in lowercase", "", None)
+            .replace_with("null", Applicability::Safe));
     }
     if raw == "*" {
         return Err(unsupported(
@@ -256,13 +315,23 @@ pub fn parse(raw: &str) -> Result<ParsedPattern, PatternError> {
             "to allow any origin write `origins = \"*\"` (without credentials); otherwise list the origins",
         ));
     }
+    Ok(None)
+}
+
+/// `scheme "://"`: the lowercase scheme and where the host starts.
+fn parse_scheme(
+    raw: &str,
+    normalised: &mut Vec<Normalisation>,
+) -> Result<(String, usize), PatternError> {
     let Some(sep) = raw.find("://") else {
         let host_like = raw.split(['/', ':']).next().unwrap_or(raw);
+        // Which scheme is meant is the author's decision.
         return Err(invalid(
             "an origin starts with a scheme (`https://`)",
-            format!("write `https://{host_like}`"),
+            "",
             Some(0..0),
-        ));
+        )
+        .replace_with(&format!("https://{host_like}"), Applicability::Unsafe));
     };
     let scheme_raw = &raw[..sep];
     if scheme_raw.contains('*') {
@@ -287,12 +356,15 @@ pub fn parse(raw: &str) -> Result<ParsedPattern, PatternError> {
     }
     let scheme = scheme_raw.to_ascii_lowercase();
     if scheme != scheme_raw {
-        note(&mut normalised, Normalisation::Lowercased);
+        note(normalised, Normalisation::Lowercased);
     }
-    let rest_start = sep + 3;
-    let rest = &raw[rest_start..];
+    Ok((scheme, sep + 3))
+}
 
-    // Path, query, fragment, trailing slash.
+/// What an origin never has after `scheme://`: a path, query, fragment or
+/// trailing slash, and a user name or password.
+fn reject_after_host(raw: &str, rest_start: usize) -> Result<(), PatternError> {
+    let rest = &raw[rest_start..];
     if let Some(cut) = rest.find(['/', '?', '#']) {
         let origin_part = &raw[..rest_start + cut];
         let what = match rest.as_bytes()[cut] {
@@ -301,124 +373,19 @@ pub fn parse(raw: &str) -> Result<ParsedPattern, PatternError> {
             b'?' => "an origin has no query",
             _ => "an origin has no fragment",
         };
-        return Err(invalid(
-            what,
-            format!("write `{origin_part}`"),
-            Some(rest_start + cut..raw.len()),
-        ));
+        return Err(invalid(what, "", Some(rest_start + cut..raw.len()))
+            .replace_with(origin_part, Applicability::Safe));
     }
-    // Userinfo.
     if let Some(at) = rest.rfind('@') {
         let fixed = format!("{}{}", &raw[..rest_start], &rest[at + 1..]);
         return Err(invalid(
             "an origin has no user name or password",
-            format!("write `{fixed}`"),
+            "",
             Some(rest_start..rest_start + at + 1),
-        ));
+        )
+        .replace_with(&fixed, Applicability::Safe));
     }
-
-    // Split host and port.
-    let (host_raw, port_raw) = if rest.starts_with('[') {
-        match rest.find(']') {
-            Some(close) => {
-                let after = &rest[close + 1..];
-                match after.strip_prefix(':') {
-                    Some(p) => (&rest[..=close], Some(p)),
-                    None if after.is_empty() => (&rest[..=close], None),
-                    None => {
-                        return Err(invalid(
-                            "unexpected text after the IPv6 address",
-                            "write `[address]:port`",
-                            None,
-                        ));
-                    }
-                }
-            }
-            None => {
-                return Err(invalid(
-                    "an IPv6 address must end with `]`",
-                    "write `https://[::1]:8443`",
-                    None,
-                ));
-            }
-        }
-    } else {
-        match rest.rfind(':') {
-            Some(colon) => (&rest[..colon], Some(&rest[colon + 1..])),
-            None => (rest, None),
-        }
-    };
-    let port_offset = rest_start + host_raw.len() + 1;
-    let port = match port_raw {
-        None => PortPattern::Default,
-        Some("*") => PortPattern::Any,
-        Some("") => {
-            return Err(invalid(
-                "the port is empty",
-                format!(
-                    "remove the `:` or add a port: `{}{}`",
-                    &raw[..rest_start],
-                    host_raw
-                ),
-                Some(port_offset - 1..port_offset),
-            ));
-        }
-        Some(p) if p.contains('*') => {
-            return Err(unsupported(
-                "a port wildcard is written `:*`",
-                "write the port as `:*` to allow any port",
-            ));
-        }
-        Some(p) => match p.parse::<u16>() {
-            Ok(n) if p.bytes().all(|b| b.is_ascii_digit()) => {
-                if p.len() > 1 && p.starts_with('0') {
-                    return Err(invalid(
-                        "a port has no leading zeros",
-                        format!("write `:{n}`"),
-                        Some(port_offset..raw.len()),
-                    ));
-                }
-                if default_port(scheme.as_bytes()).is_some_and(|d| d == p.as_bytes()) {
-                    note(&mut normalised, Normalisation::DefaultPortDropped);
-                    PortPattern::Default
-                } else {
-                    PortPattern::Port(n)
-                }
-            }
-            _ => {
-                return Err(invalid(
-                    format!("`{p}` is not a port number (0–65535)"),
-                    "write a port between 0 and 65535, or `:*` for any port",
-                    Some(port_offset..raw.len()),
-                ));
-            }
-        },
-    };
-
-    // An IPv4 address may end in one dot (the URL parser drops it); a domain
-    // with a trailing dot is another origin.
-    if host_raw.ends_with('.') && host_raw != "." && !ends_in_a_number(host_raw) {
-        let port_text = port_raw.map(|p| format!(":{p}")).unwrap_or_default();
-        return Err(invalid(
-            "the host has a trailing dot, which makes it a different origin",
-            format!(
-                "write `{}{}{port_text}`",
-                &raw[..rest_start],
-                host_raw.trim_end_matches('.')
-            ),
-            Some(rest_start + host_raw.len() - 1..rest_start + host_raw.len()),
-        ));
-    }
-    let host = parse_host(host_raw, &mut normalised).map_err(|mut e| {
-        if e.at.is_none() && e.kind == PatternErrorKind::Invalid {
-            e.at = Some(rest_start..rest_start + host_raw.len());
-        }
-        e
-    })?;
-    Ok(ParsedPattern {
-        pattern: OriginPattern::Tuple { scheme, host, port },
-        normalised,
-    })
+    Ok(())
 }
 
 /// Records a normalisation once.
@@ -426,271 +393,6 @@ fn note(normalised: &mut Vec<Normalisation>, n: Normalisation) {
     if !normalised.contains(&n) {
         normalised.push(n);
     }
-}
-
-fn parse_host(raw: &str, normalised: &mut Vec<Normalisation>) -> Result<HostPattern, PatternError> {
-    if raw.is_empty() {
-        return Err(invalid(
-            "the host is empty",
-            "write a host, e.g. `https://app.example.com`",
-            None,
-        ));
-    }
-    if let Some(inner) = raw.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
-        return parse_ipv6(inner, normalised);
-    }
-    if raw == "*" {
-        return Err(unsupported(
-            "a bare `*` host is not supported",
-            "write `origins = \"*\"` to allow any origin",
-        ));
-    }
-    let (wildcard, name) = match raw.strip_prefix("*.") {
-        Some(base) => (true, base),
-        None => (false, raw),
-    };
-    if name.contains('*') {
-        let help = match raw.rfind("*.").or_else(|| raw.rfind('*')) {
-            Some(i) if raw[i..].starts_with("*.") || raw[..i].is_empty() => {
-                let base = raw[i..].trim_start_matches('*').trim_start_matches('.');
-                format!("write `*.{base}` to allow every subdomain of {base}, or list the hosts")
-            }
-            _ => "a wildcard may only be a whole first label: `*.example.com`".to_string(),
-        };
-        return Err(unsupported(
-            format!("`{raw}` has a wildcard that is not a whole leading label"),
-            help,
-        ));
-    }
-    let ascii = if name.is_ascii() {
-        let lower = name.to_ascii_lowercase();
-        if lower != name {
-            note(normalised, Normalisation::Lowercased);
-        }
-        lower
-    } else {
-        let converted = idna::domain_to_ascii(name).map_err(|_| {
-            invalid(
-                format!("`{name}` is not a valid internationalised domain name"),
-                "check the host's spelling",
-                None,
-            )
-        })?;
-        note(normalised, Normalisation::Punycoded);
-        converted
-    };
-    // One trailing dot ends an IPv4 address without an empty label.
-    let labelled = match ascii.strip_suffix('.') {
-        Some(front) if ends_in_a_number(&ascii) => front,
-        _ => ascii.as_str(),
-    };
-    for label in labelled.split('.') {
-        if label.is_empty() {
-            return Err(invalid(
-                "the host has an empty label (`..` or a leading dot)",
-                "remove the extra dot",
-                None,
-            ));
-        }
-        if let Some(bad) = label
-            .chars()
-            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
-        {
-            return Err(invalid(
-                format!("`{bad}` cannot appear in a host name"),
-                "use letters, digits, `-` and `.` only",
-                None,
-            ));
-        }
-        if label.len() > 63 {
-            return Err(invalid(
-                "a host label is longer than 63 characters",
-                "shorten the label",
-                None,
-            ));
-        }
-    }
-    if ascii.len() > 253 {
-        return Err(invalid(
-            "the host is longer than 253 characters",
-            "shorten the host",
-            None,
-        ));
-    }
-    if ends_in_a_number(&ascii) {
-        if wildcard {
-            return Err(unsupported(
-                "an IP address cannot have a subdomain wildcard",
-                "list the address itself",
-            ));
-        }
-        return parse_ipv4(&ascii, normalised);
-    }
-    check_punycode(&ascii)?;
-    if wildcard {
-        if ascii.contains('_') {
-            return Err(invalid(
-                "a wildcard base cannot contain `_`",
-                "use letters, digits, `-` and `.` only",
-                None,
-            ));
-        }
-        Ok(HostPattern::Subdomains(ascii))
-    } else {
-        Ok(HostPattern::Exact(ascii))
-    }
-}
-
-/// A bracketed IPv6 host, in the form browsers serialise it (WHATWG URL:
-/// lowercase hex pieces, the first longest run of two or more zero pieces
-/// compressed, never an embedded dotted quad — so `[::ffff:127.0.0.1]` is
-/// sent as `[::ffff:7f00:1]`).
-fn parse_ipv6(
-    inner: &str,
-    normalised: &mut Vec<Normalisation>,
-) -> Result<HostPattern, PatternError> {
-    let addr: Ipv6Addr = inner.parse().map_err(|_| {
-        invalid(
-            format!("`{inner}` is not an IPv6 address"),
-            "write a valid address, e.g. `[::1]`",
-            None,
-        )
-    })?;
-    let canonical = serialise_ipv6(addr);
-    if canonical != inner {
-        let kind = if inner.to_ascii_lowercase() == canonical {
-            Normalisation::Lowercased
-        } else {
-            Normalisation::AddressSerialised
-        };
-        note(normalised, kind);
-    }
-    Ok(HostPattern::Exact(format!("[{canonical}]")))
-}
-
-/// The WHATWG URL serialisation of an IPv6 address (without brackets).
-fn serialise_ipv6(addr: Ipv6Addr) -> String {
-    let pieces = addr.segments();
-    // The first longest run of at least two zero pieces.
-    let (mut best, mut best_len) = (None, 1);
-    let mut i = 0;
-    while i < 8 {
-        if pieces[i] == 0 {
-            let start = i;
-            while i < 8 && pieces[i] == 0 {
-                i += 1;
-            }
-            if i - start > best_len {
-                (best, best_len) = (Some(start), i - start);
-            }
-        } else {
-            i += 1;
-        }
-    }
-    let mut out = String::new();
-    let mut i = 0;
-    while i < 8 {
-        if Some(i) == best {
-            out.push_str(if i == 0 { "::" } else { ":" });
-            i += best_len;
-            continue;
-        }
-        out.push_str(&format!("{:x}", pieces[i]));
-        if i < 7 {
-            out.push(':');
-        }
-        i += 1;
-    }
-    out
-}
-
-/// WHATWG URL's "ends in a number": the last label (after one trailing dot,
-/// if any) is all digits or `0x` + hex digits, so the host is read as an
-/// IPv4 address — `0x7f.1` and `2130706433` included.
-fn ends_in_a_number(host: &str) -> bool {
-    let host = host.strip_suffix('.').unwrap_or(host);
-    let last = host.rsplit('.').next().unwrap_or("");
-    if !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()) {
-        return true;
-    }
-    last.strip_prefix("0x")
-        .is_some_and(|hex| hex.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
-/// An IPv4 host as the WHATWG URL parser reads it (one to four parts, each
-/// decimal, `0x` hex or `0`-prefixed octal, the last filling the remaining
-/// bytes), in the dotted-decimal form browsers send.
-fn parse_ipv4(
-    host: &str,
-    normalised: &mut Vec<Normalisation>,
-) -> Result<HostPattern, PatternError> {
-    let not_ipv4 = || {
-        invalid(
-            format!("`{host}` is not an IPv4 address"),
-            "write four numbers 0–255, e.g. `127.0.0.1`",
-            None,
-        )
-    };
-    let mut parts: Vec<&str> = host.split('.').collect();
-    if parts.len() > 1 && parts.last() == Some(&"") {
-        parts.pop();
-    }
-    if parts.len() > 4 || parts.iter().any(|p| p.is_empty()) {
-        return Err(not_ipv4());
-    }
-    let mut numbers = Vec::with_capacity(parts.len());
-    for part in &parts {
-        let (digits, radix) = if let Some(hex) = part.strip_prefix("0x") {
-            (hex, 16)
-        } else if part.len() > 1 && part.starts_with('0') {
-            (&part[1..], 8)
-        } else {
-            (*part, 10)
-        };
-        // `0x` alone is zero; leading zeros change nothing; more digits
-        // than any u32 needs is out of range.
-        let digits = digits.trim_start_matches('0');
-        let value = if digits.is_empty() {
-            0
-        } else if digits.len() > 11 {
-            return Err(not_ipv4());
-        } else {
-            u64::from_str_radix(digits, radix).map_err(|_| not_ipv4())?
-        };
-        numbers.push(value);
-    }
-    let (last, front) = numbers.split_last().ok_or_else(not_ipv4)?;
-    if front.iter().any(|n| *n > 255) || *last >= 256u64.pow(5 - numbers.len() as u32) {
-        return Err(not_ipv4());
-    }
-    let mut value = *last;
-    for (i, n) in front.iter().enumerate() {
-        value += n << (8 * (3 - i));
-    }
-    let canonical = Ipv4Addr::from(value as u32).to_string();
-    if canonical != host {
-        note(normalised, Normalisation::AddressSerialised);
-    }
-    Ok(HostPattern::Exact(canonical))
-}
-
-/// ASCII labels that claim to be punycode (`xn--`) must decode to a valid
-/// internationalised label that encodes back to the same text: browsers
-/// refuse any other, so such a pattern could never match.
-fn check_punycode(host: &str) -> Result<(), PatternError> {
-    if !host.split('.').any(|l| l.starts_with("xn--")) {
-        return Ok(());
-    }
-    let (unicode, result) = idna::domain_to_unicode(host);
-    let round_trip = idna::domain_to_ascii(&unicode).ok();
-    if result.is_err() || round_trip.as_deref() != Some(host) {
-        return Err(invalid(
-            format!("`{host}` has an `xn--` label that is not valid punycode"),
-            "write the name in Unicode, or copy its punycode from the browser's address bar",
-            None,
-        ));
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -848,14 +550,39 @@ mod tests {
                 "https://example.com:",
                 "remove the `:` or add a port: `https://example.com`",
             ),
-            ("https://example.com:0443", "write `:443`"),
+            ("https://example.com:0443", "write `https://example.com`"),
+            (
+                "https://example.com:08443",
+                "write `https://example.com:8443`",
+            ),
             (" https://example.com", "write `https://example.com`"),
+            // The suggestion is the canonical form of the corrected entry.
+            (
+                "HTTPS://App.Example.com/",
+                "write `https://app.example.com`",
+            ),
+            ("NULL", "write `null`"),
         ];
         for (raw, help) in cases {
             let e = err(raw);
             assert_eq!(e.kind, PatternErrorKind::Invalid, "{raw}");
             assert_eq!(e.help, help, "{raw}");
+            let (entry, applicability) = e.replacement.expect(raw);
+            assert!(help.ends_with(&format!("`{entry}`")), "{raw}: {entry}");
+            // Adding a scheme is the author's decision; deleting what an
+            // origin cannot hold is not.
+            let expected = if raw == "example.com" {
+                Applicability::Unsafe
+            } else {
+                Applicability::Safe
+            };
+            assert_eq!(applicability, expected, "{raw}");
+            assert!(
+                parse(&entry).is_ok_and(|p| p.normalised.is_empty()),
+                "{entry}"
+            );
         }
+        assert_eq!(err("https://*.*.example.com").replacement, None);
         assert!(
             err("https://example.com:99999")
                 .message

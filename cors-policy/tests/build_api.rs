@@ -1,7 +1,7 @@
 //! The build-script API: valid policies become `pub static` items, an invalid
 //! one fails with its diagnostics, a missing file with its path.
 
-use cors_policy::build::Builder;
+use cors_policy::Builder;
 use cors_policy::{Error, Selection};
 
 fn dir() -> std::path::PathBuf {

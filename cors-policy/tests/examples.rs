@@ -1,6 +1,6 @@
 //! Every example policy compiles, for every policy and profile it defines.
 
-use cors_policy::{Selection, Severity, Source, check, compile};
+use cors_policy::{Severity, Source, check, compile, selections};
 
 #[test]
 fn example_policies_compile() {
@@ -14,19 +14,9 @@ fn example_policies_compile() {
         );
         let report = check(&source);
         assert_eq!(report.count(Severity::Error), 0, "{report}");
-        let file = cors_policy::parse::parse_file(&source.text);
-        for policy in &file.policies {
-            let name = policy.name.as_ref().map(|n| n.value.clone());
-            let profiles = std::iter::once(None)
-                .chain(policy.profiles.iter().map(|p| Some(p.name.value.clone())));
-            for profile in profiles {
-                let selection = Selection {
-                    policy: name.clone(),
-                    profile,
-                };
-                compile(&source, &selection).unwrap_or_else(|r| panic!("{selection:?}: {r}"));
-                compiled += 1;
-            }
+        for selection in selections(&source) {
+            compile(&source, &selection).unwrap_or_else(|r| panic!("{selection:?}: {r}"));
+            compiled += 1;
         }
     }
     assert!(compiled >= 7, "{compiled}");

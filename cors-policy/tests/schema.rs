@@ -4,8 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use cors_policy::JSON_SCHEMA;
-use cors_policy::parse::{POLICY_KEYS, PROFILE_KEYS};
+use cors_policy::schema::{JSON_SCHEMA, POLICY_KEYS, PROFILE_KEYS};
 use serde_json::Value;
 
 fn schema() -> Value {

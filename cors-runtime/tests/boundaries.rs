@@ -140,3 +140,163 @@ fn allows_origin_decides_what_the_fast_path_leaves_to_the_parser() {
         );
     }
 }
+
+/// The same wildcard base under two schemes: each scheme's entry is its own
+/// key of the wildcard table (the scheme seeds the hash), and each matches
+/// only its own scheme.
+#[test]
+fn one_wildcard_base_under_two_schemes() {
+    let owned = cors_policy::load(
+        r#"origins = ["https://*.example.com", "http://*.example.com", "https://*.example.org"]"#,
+    )
+    .expect("the same base under two schemes compiles");
+    let policy = owned.policy();
+    for allowed in [
+        "https://a.example.com",
+        "http://a.example.com",
+        "https://a.example.org",
+    ] {
+        assert!(policy.allows_origin(allowed.as_bytes()), "{allowed}");
+    }
+    for refused in ["http://a.example.org", "wss://a.example.com"] {
+        assert!(!policy.allows_origin(refused.as_bytes()), "{refused}");
+    }
+}
+
+/// A scheme other than http(s) is split by its colon on the fast path; a
+/// value whose colon is not followed by `//` is not an origin, whatever a
+/// wildcard would make of the bytes after it.
+#[test]
+fn a_colon_without_slashes_is_not_an_origin() {
+    let owned =
+        cors_policy::load(r#"origins = ["wss://*.example.com", "wss://app.example.net"]"#).unwrap();
+    let policy = owned.policy();
+    assert!(policy.allows_origin(b"wss://a.example.com"));
+    for value in [
+        "wss:xxa.example.com",
+        "wss:/xa.example.com",
+        "wss:x/a.example.com",
+        "://a.example.com",
+        "wss:xxapp.example.net",
+    ] {
+        assert!(!policy.allows_origin(value.as_bytes()), "{value}");
+        assert!(
+            !matches!(
+                match_unchecked(policy, value.as_bytes()),
+                FastMatch::Listed(_)
+            ),
+            "{value}"
+        );
+        let headers = [("origin", value.as_bytes())];
+        let request = SimpleRequest::new(b"GET", &headers);
+        assert_eq!(
+            policy.evaluate(&request).kind(),
+            DecisionKind::Rejected,
+            "{value}"
+        );
+    }
+}
+
+/// The 1,024-byte bound on `Origin` holds on the fast path too: a policy
+/// entry can be long (a long scheme) and still match only values within the
+/// bound, and the compiler refuses an entry that could never match.
+#[test]
+fn origins_longer_than_the_bound_are_refused_on_every_path() {
+    let scheme = "x".repeat(900);
+    let owned = cors_policy::load(&format!("origins = [\"{scheme}://*.example.com\"]"))
+        .expect("a 917-byte wildcard entry compiles");
+    let policy = owned.policy();
+    let within = format!("{scheme}://{}", host_of(121, "example.com"));
+    assert_eq!(within.len(), cors_runtime::origin::MAX_ORIGIN_LEN);
+    assert!(policy.allows_origin(within.as_bytes()));
+    let over = format!("{scheme}://{}", host_of(122, "example.com"));
+    assert!(
+        !policy.allows_origin(over.as_bytes()),
+        "{} bytes",
+        over.len()
+    );
+    assert!(!matches!(
+        match_unchecked(policy, over.as_bytes()),
+        FastMatch::Listed(_)
+    ));
+    let headers = [("origin", over.as_bytes())];
+    let request = SimpleRequest::new(b"GET", &headers);
+    assert_eq!(policy.evaluate(&request).kind(), DecisionKind::Rejected);
+
+    let too_long = format!("origins = [\"{}://app.example.com\"]", "x".repeat(1010));
+    let report = cors_policy::load(&too_long).unwrap_err();
+    assert!(
+        report.diagnostics()[0]
+            .message
+            .contains("longer than 1024 bytes"),
+        "{report}"
+    );
+}
+
+/// Under `allow_headers = "*"` a list with whitespace or several lines is
+/// read element by element, and only `authorization` needs listing by name
+/// (R10, R15) — on plain lines and on the others alike.
+#[test]
+fn request_header_lists_under_star() {
+    let star = cors_policy::load(
+        r#"
+        origins = ["https://app.example.com"]
+        methods = ["PUT"]
+        allow_headers = "*"
+        "#,
+    )
+    .unwrap();
+    let listed = cors_policy::load(
+        r#"
+        origins = ["https://app.example.com"]
+        methods = ["PUT"]
+        allow_headers = ["*", "authorization"]
+        "#,
+    )
+    .unwrap();
+    let preflight = |policy: cors_runtime::Policy<'_>, lines: &[&str]| {
+        let mut headers = vec![
+            ("origin", &b"https://app.example.com"[..]),
+            ("access-control-request-method", b"PUT"),
+        ];
+        headers.extend(
+            lines
+                .iter()
+                .map(|l| ("access-control-request-headers", l.as_bytes())),
+        );
+        let request = SimpleRequest::new(b"OPTIONS", &headers);
+        policy.evaluate(&request).kind()
+    };
+    for lines in [
+        &["x-a, x-b"][..],
+        &["x-a,\tx-b ,"],
+        &["x-a", " x-b"],
+        &["content-type,x-request-id"],
+    ] {
+        assert_eq!(
+            preflight(star.policy(), lines),
+            DecisionKind::Preflight,
+            "{lines:?}"
+        );
+    }
+    for lines in [
+        &["x-a, Authorization"][..],
+        &["x-a,authorization"],
+        &["x-a", " AUTHORIZATION "],
+    ] {
+        assert_eq!(
+            preflight(star.policy(), lines),
+            DecisionKind::Rejected,
+            "{lines:?}"
+        );
+        assert_eq!(
+            preflight(listed.policy(), lines),
+            DecisionKind::Preflight,
+            "{lines:?}"
+        );
+    }
+    assert_eq!(
+        preflight(star.policy(), &["x-a, x b"]),
+        DecisionKind::Rejected
+    );
+}

@@ -15,7 +15,7 @@ fuzz_target!(|data: &[u8]| {
     match cors_policy::compile(&source, &cors_policy::Selection::default()) {
         Ok(compiled) => {
             let owned = compiled.to_owned_policy();
-            let _ = cors_policy::codegen::policy_expr(&owned);
+            let _ = cors_policy::emit::rust::policy_expr(&owned);
         }
         Err(errors) => assert!(errors.has_errors() || !errors.diagnostics().is_empty()),
     }

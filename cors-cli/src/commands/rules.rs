@@ -2,15 +2,14 @@
 
 use std::io::Write;
 
-use cors_policy::rules::{RULES, find};
+use cors_policy::rules::{self, find};
 
 use super::EXIT_USAGE;
 use crate::cli::RulesArgs;
 
 pub(crate) fn run(args: &RulesArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let written = match &args.rule {
-        None => RULES.iter().try_for_each(|rule| {
-            let meta = rule.meta();
+        None => rules::all().try_for_each(|meta| {
             writeln!(
                 out,
                 "{:<8} {:<8} {:<38} {}",

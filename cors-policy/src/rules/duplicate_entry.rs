@@ -1,6 +1,7 @@
 use super::{Context, Finding, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 use crate::effective::Effective;
+use crate::fix::{Fix, remove_array_element};
 
 pub(crate) struct DuplicateEntry;
 
@@ -65,7 +66,11 @@ impl Rule for DuplicateEntry {
                             "duplicate",
                         )
                         .secondary(first.span.clone(), "first listed here")
-                        .help("remove this entry"),
+                        .help("remove this entry")
+                        .fix(Fix::safe(
+                            format!("remove the repeated `{}` from `{key}`", item.value),
+                            remove_array_element(cx.text(), item.span.clone()),
+                        )),
                     );
                 }
             }

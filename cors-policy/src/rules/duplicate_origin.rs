@@ -3,6 +3,7 @@ use std::collections::HashMap;
 use super::{Context, Finding, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 use crate::effective::Effective;
+use crate::fix::{Fix, remove_array_element};
 
 pub(crate) struct DuplicateOrigin;
 
@@ -54,7 +55,11 @@ impl Rule for DuplicateOrigin {
                         "duplicate",
                     )
                     .secondary(original.raw.span.clone(), "first listed here")
-                    .help("remove this entry"),
+                    .help("remove this entry")
+                    .fix(Fix::safe(
+                        format!("remove the repeated `{pattern}`"),
+                        remove_array_element(cx.text(), entry.raw.span.clone()),
+                    )),
                 ),
             }
         }

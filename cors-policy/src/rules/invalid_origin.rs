@@ -1,6 +1,7 @@
 use super::{Context, Finding, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 use crate::effective::Effective;
+use crate::fix::{Fix, replace_string};
 use crate::pattern::PatternErrorKind;
 
 pub(crate) struct InvalidOrigin;
@@ -49,15 +50,20 @@ impl Rule for InvalidOrigin {
             if e.kind != PatternErrorKind::Invalid {
                 continue;
             }
-            cx.report(
-                META,
-                Finding::new(
-                    entry.sub_span(&e.at),
-                    format!("`{}`: {}", entry.raw.value, e.message),
-                    "not an origin",
-                )
-                .help(e.help.clone()),
-            );
+            let mut finding = Finding::new(
+                entry.sub_span(&e.at),
+                format!("`{}`: {}", entry.raw.value, e.message),
+                "not an origin",
+            )
+            .help(e.help.clone());
+            if let Some((replacement, applicability)) = &e.replacement {
+                finding = finding.fix(Fix {
+                    title: format!("write `{replacement}`"),
+                    applicability: *applicability,
+                    edits: vec![replace_string(entry.raw.span.clone(), replacement)],
+                });
+            }
+            cx.report(META, finding);
         }
     }
 }

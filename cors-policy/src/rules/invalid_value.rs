@@ -1,5 +1,5 @@
-use super::{Context, Finding, Rule, RuleMeta};
-use crate::ast::{FileAst, Problem};
+use super::{Context, Finding, Rule, RuleMeta, find};
+use crate::ast::{FileAst, LintLevel, Problem};
 use crate::diagnostic::Severity;
 
 pub(crate) struct InvalidValue;
@@ -55,6 +55,30 @@ impl Rule for InvalidValue {
             cx.report(
                 META,
                 Finding::new(span.clone(), message.clone(), "invalid value").help(help.clone()),
+            );
+        }
+        // `[lints]` may only relax configurable rules.
+        for (name, level) in &file.lints {
+            let Some(rule) = find(&name.value) else {
+                continue;
+            };
+            if rule.configurable || *level == LintLevel::Deny {
+                continue;
+            }
+            cx.report(
+                META,
+                Finding::new(
+                    name.span.clone(),
+                    format!(
+                        "`{}` cannot be relaxed: browsers reject such a policy outright",
+                        rule.name
+                    ),
+                    "not configurable",
+                )
+                .help(format!(
+                    "fix the policy instead; `cors rules {}` explains how",
+                    rule.code
+                )),
             );
         }
     }

@@ -1,6 +1,7 @@
 use super::{Context, Finding, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 use crate::effective::Effective;
+use crate::fix::{Fix, replace_string};
 
 pub(crate) struct NonCanonicalOrigin;
 
@@ -57,7 +58,11 @@ impl Rule for NonCanonicalOrigin {
                     ),
                     format!("normalised to `{}`", parsed.pattern),
                 )
-                .help(format!("write `{}`", parsed.pattern)),
+                .help(format!("write `{}`", parsed.pattern))
+                .fix(Fix::safe(
+                    format!("write `{}`", parsed.pattern),
+                    replace_string(entry.raw.span.clone(), &parsed.pattern.to_string()),
+                )),
             );
         }
     }

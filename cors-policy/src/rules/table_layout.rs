@@ -1,5 +1,5 @@
 use super::{Finding, Rule, RuleMeta};
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
 
 /// Reported by [`crate::compile`] when the lookup tables cannot be built; no
 /// file-level check can see it coming, so the rule itself checks nothing.
@@ -35,15 +35,18 @@ impl Rule for TableLayout {
     }
 }
 
-/// The finding for a policy (at `span`) whose tables failed to build.
-pub(crate) fn finding(
+/// The diagnostic of a policy (named at `span`) whose tables failed to build.
+pub(crate) fn diagnostic(
     span: std::ops::Range<usize>,
     error: cors_runtime::__private::BuildError,
-) -> Finding {
-    Finding::new(
-        span,
-        format!("the lookup tables cannot be built: {error}"),
-        "this policy",
+) -> Diagnostic {
+    super::unrelaxable(
+        META,
+        Finding::new(
+            span,
+            format!("the lookup tables cannot be built: {error}"),
+            "this policy",
+        )
+        .help("split the policy's lists, or report the key set"),
     )
-    .help("split the policy's lists, or report the key set")
 }

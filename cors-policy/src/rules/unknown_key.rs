@@ -1,6 +1,7 @@
-use super::{Context, Finding, Rule, RuleMeta};
+use super::{Context, Finding, Rule, RuleMeta, all, find};
 use crate::ast::{FileAst, Problem};
 use crate::diagnostic::Severity;
+use crate::suggest::closest;
 
 pub(crate) struct UnknownKey;
 
@@ -11,8 +12,8 @@ pub(crate) static META: &RuleMeta = &RuleMeta {
     configurable: false,
     summary: "A key the policy schema does not have (often a typo)",
     doc: r#"## What it does
-Reports keys that are not part of a policy, a profile, the file or `[lints]`,
-and suggests the closest known key.
+Reports keys that are not part of a policy, a profile or the file, and names
+in `[lints]` that are not rules, and suggests the closest known key or rule.
 
 ## Why is this bad
 A misspelt key is silently a different key: `credential = true` would leave
@@ -53,13 +54,8 @@ impl Rule for UnknownKey {
             else {
                 continue;
             };
-            let closest = expected
-                .iter()
-                .map(|k| (strsim::damerau_levenshtein(k, key), *k))
-                .min()
-                .filter(|(d, k)| *d <= 3.max(k.len() / 3));
-            let help = match closest {
-                Some((_, k)) => format!("did you mean `{k}`?"),
+            let help = match closest(expected.iter().copied(), key) {
+                Some(k) => format!("did you mean `{k}`?"),
                 None => format!("a {place} has these keys: {}", expected.join(", ")),
             };
             cx.report(
@@ -68,6 +64,25 @@ impl Rule for UnknownKey {
                     span.clone(),
                     format!("unknown key `{key}` in a {place}"),
                     "unknown key",
+                )
+                .help(help),
+            );
+        }
+        // `[lints]` may only name rules.
+        for (name, _) in &file.lints {
+            if find(&name.value).is_some() {
+                continue;
+            }
+            let help = match closest(all().map(|r| r.name), &name.value) {
+                Some(s) => format!("did you mean `{s}`? `cors rules` lists every rule"),
+                None => "`cors rules` lists every rule".into(),
+            };
+            cx.report(
+                META,
+                Finding::new(
+                    name.span.clone(),
+                    format!("`{}` is not a rule", name.value),
+                    "unknown rule",
                 )
                 .help(help),
             );
@@ -91,6 +106,11 @@ mod tests {
         let d =
             diagnostics("origins = [\"https://a.example\"]\n[profiles.dev]\nextra_origin = []\n");
         assert_eq!(d[0].help.as_deref(), Some("did you mean `extra_origins`?"));
+        let d = diagnostics("origins = [\"https://a.example\"]\n[lints]\nnull-orign = \"allow\"\n");
+        assert_eq!(
+            d[0].help.as_deref(),
+            Some("did you mean `null-origin`? `cors rules` lists every rule")
+        );
         let d = diagnostics("origins = [\"https://a.example\"]\nzzz = 1\n");
         assert!(
             d[0].help

@@ -24,6 +24,25 @@ struct JsonDiagnostic<'a> {
     help: Option<&'a str>,
     /// Which policy and profile, when the file has several.
     context: Option<&'a str>,
+    /// The rule's machine fix, when it has one.
+    fix: Option<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    title: &'a str,
+    /// `safe` (applied by `cors lint --fix`) or `unsafe`.
+    applicability: &'static str,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    replacement: &'a str,
 }
 
 pub(super) fn write(out: &mut dyn Write, reports: &[Report]) -> std::io::Result<()> {
@@ -45,6 +64,24 @@ pub(super) fn write(out: &mut dyn Write, reports: &[Report]) -> std::io::Result<
                     label: &d.label,
                     help: d.help.as_deref(),
                     context: d.context.as_deref(),
+                    fix: d.fix.as_ref().map(|f| JsonFix {
+                        title: &f.title,
+                        applicability: f.applicability.as_str(),
+                        edits: f
+                            .edits
+                            .iter()
+                            .map(|e| {
+                                let r = region(report.source(), &e.span);
+                                JsonEdit {
+                                    line: r.start_line,
+                                    column: r.start_column,
+                                    end_line: r.end_line,
+                                    end_column: r.end_column,
+                                    replacement: &e.replacement,
+                                }
+                            })
+                            .collect(),
+                    }),
                 }
             })
         })

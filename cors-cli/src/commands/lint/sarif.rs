@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use cors_policy::rules::RULES;
+use cors_policy::rules;
 use cors_policy::{Report, Severity};
 use serde_json::{Value, json};
 
@@ -19,10 +19,8 @@ fn level(severity: Severity) -> &'static str {
 
 /// The SARIF log for `reports`.
 pub(super) fn log(reports: &[Report]) -> Value {
-    let rules: Vec<Value> = RULES
-        .iter()
-        .map(|rule| {
-            let meta = rule.meta();
+    let rules: Vec<Value> = rules::all()
+        .map(|meta| {
             json!({
                 "id": meta.code,
                 "name": meta.name,
@@ -38,13 +36,13 @@ pub(super) fn log(reports: &[Report]) -> Value {
         .flat_map(|report| {
             report.diagnostics().iter().map(move |d| {
                 let r = region(report.source(), &d.span);
-                let rule_index = RULES.iter().position(|rule| rule.meta().code == d.code);
+                let rule_index = rules::all().position(|rule| rule.code == d.code);
                 let mut message = d.message.clone();
                 if let Some(help) = &d.help {
                     message.push_str("\nhelp: ");
                     message.push_str(help);
                 }
-                json!({
+                let mut result = json!({
                     "ruleId": d.code,
                     "ruleIndex": rule_index,
                     "level": level(d.severity),
@@ -52,15 +50,30 @@ pub(super) fn log(reports: &[Report]) -> Value {
                     "locations": [{
                         "physicalLocation": {
                             "artifactLocation": { "uri": report.source().name },
-                            "region": {
-                                "startLine": r.start_line,
-                                "startColumn": r.start_column,
-                                "endLine": r.end_line,
-                                "endColumn": r.end_column,
-                            },
+                            "region": sarif_region(&r),
                         },
                     }],
-                })
+                });
+                if let Some(fix) = &d.fix {
+                    let replacements: Vec<Value> = fix
+                        .edits
+                        .iter()
+                        .map(|e| {
+                            json!({
+                                "deletedRegion": sarif_region(&region(report.source(), &e.span)),
+                                "insertedContent": { "text": e.replacement },
+                            })
+                        })
+                        .collect();
+                    result["fixes"] = json!([{
+                        "description": { "text": fix.title },
+                        "artifactChanges": [{
+                            "artifactLocation": { "uri": report.source().name },
+                            "replacements": replacements,
+                        }],
+                    }]);
+                }
+                result
             })
         })
         .collect();
@@ -84,4 +97,13 @@ pub(super) fn log(reports: &[Report]) -> Value {
 pub(super) fn write(out: &mut dyn Write, reports: &[Report]) -> std::io::Result<()> {
     let text = serde_json::to_string_pretty(&log(reports)).map_err(std::io::Error::other)?;
     writeln!(out, "{text}")
+}
+
+fn sarif_region(r: &super::Region) -> Value {
+    json!({
+        "startLine": r.start_line,
+        "startColumn": r.start_column,
+        "endLine": r.end_line,
+        "endColumn": r.end_column,
+    })
 }

@@ -1,9 +1,10 @@
-//! The validated, canonical policy: what the file means once every rule has
-//! passed and every profile is applied.
+//! Stage 3, **lower**: the validated, canonical policy — what the file means
+//! once every rule has passed and the selected profile is applied.
 
 use std::collections::{BTreeSet, HashSet};
 
-use crate::ast::OnReject;
+use cors_runtime::OnReject;
+
 use crate::effective::Effective;
 use crate::pattern::OriginPattern;
 

@@ -1,10 +1,18 @@
 //! The rule catalogue: one rule per file, each with a stable code, a one-line
 //! summary and a doc (what it catches, why it matters, how to fix it).
 //!
-//! Rules run over the parsed file ([`Rule::check_file`]) and over every policy
-//! with every profile applied ([`Rule::check_policy`]). A rule reports
-//! [`Finding`]s; the [`Context`] turns them into [`Diagnostic`]s with the
-//! severity the file's `[lints]` table sets.
+//! Rules run over the parsed file (`Rule::check_file`) and over every policy
+//! with every profile applied (`Rule::check_policy`). A rule reports
+//! findings; the context turns them into [`Diagnostic`]s with the severity
+//! the file's `[lints]` table sets. Findings made outside the rule pass —
+//! a selection that names nothing, tables that cannot be laid out — are
+//! rendered by their rule's file too, and no `[lints]` level applies to them.
+//!
+//! ```
+//! let rule = cors_policy::rules::find("credentials-with-any-origin").unwrap();
+//! assert_eq!(rule.code, "CORS201");
+//! assert!(cors_policy::rules::all().any(|r| r.code == "CORS104"));
+//! ```
 //!
 //! Codes: `CORS0xx` file structure, `CORS1xx` origins, `CORS2xx` credentials,
 //! `CORS3xx` methods and headers, `CORS4xx` caching.
@@ -14,6 +22,7 @@ use std::ops::Range;
 use crate::ast::{FileAst, LintLevel};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::effective::Effective;
+use crate::fix::Fix;
 
 mod allow_headers_wildcard_authorization;
 mod broad_wildcard_with_credentials;
@@ -38,14 +47,12 @@ mod origin_covered_by_wildcard;
 mod private_origin_outside_dev;
 mod public_suffix_wildcard;
 mod safelisted_header_listed;
-mod selection;
+pub(crate) mod selection;
 mod set_cookie_exposed;
 pub(crate) mod table_layout;
 mod toml_syntax;
 mod unknown_key;
 mod unsupported_wildcard;
-
-pub(crate) use selection::SELECTION;
 
 /// A rule's identity and documentation.
 #[derive(Debug)]
@@ -68,46 +75,59 @@ pub struct RuleMeta {
 
 /// What a rule found.
 #[derive(Clone, Debug)]
-pub struct Finding {
+pub(crate) struct Finding {
     /// Where.
-    pub span: Range<usize>,
+    pub(crate) span: Range<usize>,
     /// What is wrong.
-    pub message: String,
+    pub(crate) message: String,
     /// Label under the caret.
-    pub label: String,
+    pub(crate) label: String,
     /// A related place.
-    pub secondary: Option<(Range<usize>, String)>,
+    pub(crate) secondary: Option<(Range<usize>, String)>,
     /// How to fix it.
-    pub help: Option<String>,
+    pub(crate) help: Option<String>,
+    /// The edits that fix it, when the rule knows them.
+    pub(crate) fix: Option<Fix>,
 }
 
 impl Finding {
     /// A finding at `span`.
-    pub fn new(span: Range<usize>, message: impl Into<String>, label: impl Into<String>) -> Self {
+    pub(crate) fn new(
+        span: Range<usize>,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> Self {
         Finding {
             span,
             message: message.into(),
             label: label.into(),
             secondary: None,
             help: None,
+            fix: None,
         }
     }
 
+    /// Adds the machine fix.
+    pub(crate) fn fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
+    }
+
     /// Adds the fix.
-    pub fn help(mut self, help: impl Into<String>) -> Self {
+    pub(crate) fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
     /// Adds a related place.
-    pub fn secondary(mut self, span: Range<usize>, label: impl Into<String>) -> Self {
+    pub(crate) fn secondary(mut self, span: Range<usize>, label: impl Into<String>) -> Self {
         self.secondary = Some((span, label.into()));
         self
     }
 }
 
 /// A lint rule.
-pub trait Rule: Sync {
+pub(crate) trait Rule: Sync {
     /// Its identity and doc.
     fn meta(&self) -> &'static RuleMeta;
 
@@ -119,7 +139,7 @@ pub trait Rule: Sync {
 }
 
 /// Every rule, in code order.
-pub static RULES: &[&dyn Rule] = &[
+static RULES: &[&dyn Rule] = &[
     &toml_syntax::TomlSyntax,
     &unknown_key::UnknownKey,
     &invalid_value::InvalidValue,
@@ -151,30 +171,40 @@ pub static RULES: &[&dyn Rule] = &[
     &max_age_above_browser_limit::MaxAgeAboveBrowserLimit,
 ];
 
+/// Every rule's identity and document, in code order.
+pub fn all() -> impl ExactSizeIterator<Item = &'static RuleMeta> {
+    RULES.iter().map(|r| r.meta())
+}
+
 /// Finds a rule by code (`CORS201`) or name (`credentials-with-any-origin`),
 /// case-insensitively.
 pub fn find(id: &str) -> Option<&'static RuleMeta> {
-    RULES
-        .iter()
-        .map(|r| r.meta())
-        .find(|m| m.code.eq_ignore_ascii_case(id) || m.name.eq_ignore_ascii_case(id))
+    all().find(|m| m.code.eq_ignore_ascii_case(id) || m.name.eq_ignore_ascii_case(id))
 }
 
 /// Collects diagnostics, applying the file's lint levels.
 #[derive(Debug)]
-pub struct Context<'a> {
+pub(crate) struct Context<'a> {
     levels: &'a [(String, LintLevel)],
+    /// The file's text, for fixes that must see around a value.
+    text: &'a str,
     context: Option<String>,
     out: Vec<Diagnostic>,
 }
 
 impl<'a> Context<'a> {
-    pub(crate) fn new(levels: &'a [(String, LintLevel)]) -> Self {
+    pub(crate) fn new(levels: &'a [(String, LintLevel)], text: &'a str) -> Self {
         Context {
             levels,
+            text,
             context: None,
             out: Vec::new(),
         }
+    }
+
+    /// The file's text.
+    pub(crate) fn text(&self) -> &'a str {
+        self.text
     }
 
     pub(crate) fn set_context(&mut self, context: Option<String>) {
@@ -182,7 +212,7 @@ impl<'a> Context<'a> {
     }
 
     /// Reports a finding of the rule `meta`.
-    pub fn report(&mut self, meta: &'static RuleMeta, finding: Finding) {
+    pub(crate) fn report(&mut self, meta: &'static RuleMeta, finding: Finding) {
         let mut severity = meta.severity;
         if meta.configurable {
             let level = self.levels.iter().rev().find(|(id, _)| {
@@ -204,6 +234,7 @@ impl<'a> Context<'a> {
             label: finding.label,
             secondary: finding.secondary,
             help: finding.help,
+            fix: finding.fix,
             context: self.context.clone(),
         });
     }
@@ -215,17 +246,16 @@ impl<'a> Context<'a> {
 
 /// Runs every rule over `file`: the file checks once, the policy checks on
 /// each policy alone and with each of its profiles.
-pub(crate) fn run(file: &FileAst) -> Vec<Diagnostic> {
+pub(crate) fn run(file: &FileAst, text: &str) -> Vec<Diagnostic> {
     let levels: Vec<(String, LintLevel)> = file
         .lints
         .iter()
         .map(|(n, l)| (n.value.clone(), *l))
         .collect();
-    let mut cx = Context::new(&levels);
+    let mut cx = Context::new(&levels, text);
     for rule in RULES {
         rule.check_file(&mut cx, file);
     }
-    check_lint_table(&mut cx, file);
     for policy in &file.policies {
         let variants = std::iter::once(None).chain(policy.profiles.iter().map(Some));
         for profile in variants {
@@ -239,45 +269,12 @@ pub(crate) fn run(file: &FileAst) -> Vec<Diagnostic> {
     cx.into_diagnostics()
 }
 
-/// `[lints]` may only name known rules, and only relax configurable ones.
-fn check_lint_table(cx: &mut Context<'_>, file: &FileAst) {
-    for (name, level) in &file.lints {
-        match find(&name.value) {
-            None => {
-                let suggestion = RULES
-                    .iter()
-                    .map(|r| r.meta().name)
-                    .min_by_key(|n| strsim::levenshtein(n, &name.value))
-                    .filter(|n| strsim::levenshtein(n, &name.value) <= 4);
-                let mut finding = Finding::new(
-                    name.span.clone(),
-                    format!("`{}` is not a rule", name.value),
-                    "unknown rule",
-                );
-                finding = finding.help(match suggestion {
-                    Some(s) => format!("did you mean `{s}`? `cors rules` lists every rule"),
-                    None => "`cors rules` lists every rule".into(),
-                });
-                cx.report(unknown_key::META, finding);
-            }
-            Some(meta) if !meta.configurable && *level != LintLevel::Deny => cx.report(
-                invalid_value::META,
-                Finding::new(
-                    name.span.clone(),
-                    format!(
-                        "`{}` cannot be relaxed: browsers reject such a policy outright",
-                        meta.name
-                    ),
-                    "not configurable",
-                )
-                .help(format!(
-                    "fix the policy instead; `cors rules {}` explains how",
-                    meta.code
-                )),
-            ),
-            Some(_) => {}
-        }
-    }
+/// The diagnostic of a finding made outside the rule pass: no `[lints]`
+/// level applies to it.
+pub(crate) fn unrelaxable(meta: &'static RuleMeta, finding: Finding) -> Diagnostic {
+    let mut cx = Context::new(&[], "");
+    cx.report(meta, finding);
+    cx.out.remove(0)
 }
 
 #[cfg(test)]
@@ -318,10 +315,8 @@ mod tests {
 
     #[test]
     fn a_finding_in_a_profile_or_named_policy_says_where() {
-        let file = crate::parse::parse_file(
-            "[policies.api]\norigins = [\"https://a.example\"]\n[policies.api.profiles.dev]\nextra_origins = [\"https://a.example:443\"]\n",
-        );
-        let diagnostics = run(&file);
+        let text = "[policies.api]\norigins = [\"https://a.example\"]\n[policies.api.profiles.dev]\nextra_origins = [\"https://a.example:443\"]\n";
+        let diagnostics = run(&crate::parse::parse_file(text), text);
         let contexts: Vec<Option<&str>> = diagnostics
             .iter()
             .filter(|d| d.code == "CORS102")

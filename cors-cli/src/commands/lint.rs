@@ -1,6 +1,5 @@
 //! `cors lint`: every rule on every policy and profile of each file.
 
-mod fix;
 mod json;
 mod sarif;
 
@@ -62,33 +61,19 @@ pub(crate) fn run(args: &LintArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
     }
 }
 
-/// Applies the mechanical fixes to `path`, reports them on `err`, and
-/// returns the new text.
+/// Applies the safe fixes the rules offer to `path`, reports them on `err`,
+/// and returns the new text.
 fn fix_in_place(path: &Path, text: String, err: &mut dyn Write) -> Result<String, ()> {
-    let fixed = match fix::fix(&text) {
-        Ok(fixed) => fixed,
-        Err(reason) => {
-            // A file that does not parse has nothing mechanical to fix; the
-            // lint reports the syntax error.
-            let _ = writeln!(err, "{}: not fixed: {reason}", path.display());
-            return Ok(text);
-        }
-    };
-    if fixed.changes.is_empty() {
+    let fixed = cors_policy::apply_fixes(&text, cors_policy::check);
+    if fixed.applied.is_empty() {
         return Ok(text);
     }
     if let Err(e) = std::fs::write(path, &fixed.text) {
         let _ = writeln!(err, "error: cannot write {}: {e}", path.display());
         return Err(());
     }
-    for change in &fixed.changes {
-        let _ = writeln!(
-            err,
-            "{}:{}: fixed: {}",
-            path.display(),
-            change.line,
-            change.what
-        );
+    for (line, code, title) in &fixed.applied {
+        let _ = writeln!(err, "{}:{line}: fixed [{code}]: {title}", path.display());
     }
     Ok(fixed.text)
 }

@@ -1,4 +1,4 @@
-//! Emitting a compiled policy as a constant Rust expression.
+//! The Rust backend: a compiled policy as a constant Rust expression.
 //!
 //! The tables are emitted as byte-string literals — one token each, whatever
 //! the number of origins — so expanding a 100,000-origin policy stays cheap
