@@ -3,7 +3,9 @@
 //! ([`ResponseHeaderSink`](crate::ResponseHeaderSink)); every CORS decision,
 //! and the `Vary` merge, is the core's. Each takes the same path through it,
 //! [`FixedValues::step`](crate::FixedValues::step): evaluate, then answer at
-//! once or forward and add the headers to the service's response.
+//! once or forward and add the headers to the service's response (the
+//! `http` adapter unrolls it, to write its early answer into the request's
+//! own header map).
 //!
 //! | feature | module | for |
 //! |---|---|---|
@@ -27,35 +29,3 @@ pub mod actix;
 
 #[cfg(feature = "rocket")]
 pub mod rocket;
-
-/// A framework's names of the headers the core reads and writes, built once
-/// from the core's lists ([`RequestHeader::ALL`](crate::RequestHeader::ALL),
-/// [`ResponseHeader::ALL`](crate::ResponseHeader::ALL)), so no adapter
-/// restates them.
-#[cfg(any(feature = "http", feature = "actix"))]
-pub(crate) struct HeaderNames<N> {
-    request: [N; crate::RequestHeader::ALL.len()],
-    response: [N; crate::ResponseHeader::ALL.len()],
-}
-
-#[cfg(any(feature = "http", feature = "actix"))]
-impl<N: Clone> HeaderNames<N> {
-    /// Names every header with `make` (e.g. `HeaderName::from_static`,
-    /// which gives a standard header's constant).
-    pub(crate) fn new(make: impl Fn(&'static str) -> N) -> Self {
-        HeaderNames {
-            request: crate::RequestHeader::ALL.map(|h| make(h.as_str())),
-            response: crate::ResponseHeader::ALL.map(|h| make(h.as_str())),
-        }
-    }
-
-    /// The name of a request header.
-    pub(crate) fn request(&self, h: crate::RequestHeader) -> N {
-        self.request[h.index()].clone()
-    }
-
-    /// The name of a response header.
-    pub(crate) fn response(&self, h: crate::ResponseHeader) -> N {
-        self.response[h.index()].clone()
-    }
-}

@@ -10,7 +10,7 @@
 //! [`apply`](PreparedHeaders::apply)ed. The merge rules live here, so an
 //! adapter holds no CORS logic.
 
-use crate::decision::ErrorBody;
+use crate::decision::Decision;
 use crate::policy::Policy;
 use crate::request::RequestView;
 use crate::response::{FixedValue, HeaderValue, ResponseHeader, ResponseHeaders};
@@ -97,19 +97,12 @@ impl<V: Clone> PreparedHeaders<V> {
     clippy::large_enum_variant,
     reason = "a step lives on the stack for one call; boxing would allocate per request"
 )]
-pub enum Step<'r, V> {
+pub enum Step<T, V> {
     /// Answer at once, without calling the service: an allowed preflight
     /// (R12) or a rejection the service must not see (a preflight, or any
-    /// request under `on_reject = "forbid"`).
-    Respond {
-        /// The policy's preflight status, or 403.
-        status: u16,
-        /// The answer's headers, to convert with [`FixedValues::convert`]
-        /// into a new response (there is nothing to merge with).
-        headers: ResponseHeaders<'r>,
-        /// The JSON error body of a `forbid` rejection.
-        body: Option<ErrorBody<'r>>,
-    },
+    /// request under `on_reject = "forbid"`). `T` is what the adapter's
+    /// `respond` made of the decision.
+    Respond(T),
     /// Call the service, then apply these headers to its response, whatever
     /// its status (R20).
     Forward(PreparedHeaders<V>),
@@ -148,24 +141,27 @@ impl<V: Clone> FixedValues<V> {
     }
 
     /// Evaluates `request` against `policy` (whose fixed values these are)
-    /// and decides what the adapter does with it. `echo` converts the
-    /// request's `Origin` value when a decision echoes it (R18); adapters
-    /// reuse the request's own header value there.
-    #[inline]
-    pub fn step<'r, R: RequestView + ?Sized>(
+    /// and decides what the adapter does with it: a decision with a
+    /// [`status`](Decision::status) is handed to `respond`, which makes the
+    /// adapter's early answer from it (its headers go into a new response —
+    /// [`FixedValues::convert`] each one, nothing to merge — with its
+    /// [`error_body`](Decision::error_body) if any); any other is forwarded
+    /// with its headers prepared. `echo` converts the request's `Origin`
+    /// value when a decision echoes it (R18); adapters reuse the request's
+    /// own header value there.
+    #[inline(always)]
+    pub fn step<'r, R: RequestView + ?Sized, T>(
         &self,
         policy: Policy<'r>,
         request: &'r R,
         echo: impl FnMut(&[u8]) -> Option<V>,
-    ) -> Step<'r, V> {
+        respond: impl FnOnce(&Decision<'r>) -> T,
+    ) -> Step<T, V> {
         let decision = policy.evaluate(request);
-        match decision.status() {
-            Some(status) => Step::Respond {
-                status,
-                headers: *decision.headers(),
-                body: decision.error_body(),
-            },
-            None => Step::Forward(self.prepare(decision.headers(), echo)),
+        if decision.status().is_some() {
+            Step::Respond(respond(&decision))
+        } else {
+            Step::Forward(self.prepare(decision.headers(), echo))
         }
     }
 
@@ -185,6 +181,7 @@ impl<V: Clone> FixedValues<V> {
 
     /// Converts a decision's headers for a response written later; a value
     /// `echo` cannot convert is left out (a fixed value always converts).
+    #[inline]
     pub fn prepare(
         &self,
         headers: &ResponseHeaders<'_>,

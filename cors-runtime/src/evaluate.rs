@@ -5,8 +5,8 @@ use crate::decision::{Decision, DecisionKind, Reason};
 use crate::matcher::{FastMatch, MatchedBy};
 use crate::origin::{self, RequestOrigin};
 use crate::policy::Policy;
-use crate::response::FixedValue;
 use crate::request::{RequestHeader, RequestView};
+use crate::response::FixedValue;
 use crate::table::eq_bytes;
 use crate::token::{
     MAX_REQUEST_HEADERS_LEN, PlainLine, TokenElements, is_token, scan_plain_line,

@@ -241,17 +241,20 @@ impl Cors {
                 .ok()
                 .map(|s| Cow::Owned(s.to_owned()))
         };
-        match scope.fixed.step(scope.source.policy(), request, echo) {
+        let respond = |decision: &crate::Decision<'_>| State::Early {
+            status: decision.status().unwrap_or(403),
+            body: decision
+                .error_body()
+                .map(|b| b.to_string())
+                .unwrap_or_default(),
+            headers: scope.fixed.prepare(decision.headers(), echo),
+        };
+        match scope
+            .fixed
+            .step(scope.source.policy(), request, echo, respond)
+        {
             Step::Forward(headers) => State::Forward(headers),
-            Step::Respond {
-                status,
-                headers,
-                body,
-            } => State::Early {
-                status,
-                body: body.map(|b| b.to_string()).unwrap_or_default(),
-                headers: scope.fixed.prepare(&headers, echo),
-            },
+            Step::Respond(early) => early,
         }
     }
 }
