@@ -29,3 +29,17 @@ pub mod actix;
 
 #[cfg(feature = "rocket")]
 pub mod rocket;
+
+/// Asserts that an adapter's framework names are the core's names.
+#[cfg(all(test, any(feature = "http", feature = "actix")))]
+pub(crate) fn assert_names_match<N: AsRef<str>>(
+    request: impl Fn(crate::RequestHeader) -> N,
+    response: impl Fn(crate::ResponseHeader) -> N,
+) {
+    for h in crate::RequestHeader::ALL {
+        assert_eq!(request(h).as_ref(), h.as_str());
+    }
+    for h in crate::ResponseHeader::ALL {
+        assert_eq!(response(h).as_ref(), h.as_str());
+    }
+}
