@@ -319,7 +319,9 @@ pub fn evaluate(spec: &PolicySpec, method: &[u8], headers: &[(String, Vec<u8>)])
     }
     // R15: the requested headers.
     let lines = values(headers, "access-control-request-headers");
-    if lines.iter().map(|l| l.len()).sum::<usize>() > MAX_REQUEST_HEADERS {
+    // The lines as they combine, joined by `, `.
+    let combined = lines.iter().map(|l| l.len()).sum::<usize>() + 2 * lines.len().saturating_sub(1);
+    if combined > MAX_REQUEST_HEADERS {
         return reject(true, false, "cors_invalid_preflight");
     }
     let any_header = spec.any_header && !spec.credentials;

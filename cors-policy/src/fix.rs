@@ -102,7 +102,9 @@ pub(crate) fn replace_string(span: Range<usize>, value: &str) -> Edit {
 /// Deletes the array element at `span` of `text` with its separator: the
 /// comma after it (and a comment on the rest of its line, which describes
 /// it), or, for the last element, the comma before it. An element alone on
-/// its line takes the line with it. Comments before the element stay.
+/// its line takes the line with it. Comments before the element stay. When
+/// the separator cannot be told from a comment (a `#` on the line of the
+/// comma before the last element), only the element goes.
 pub(crate) fn remove_array_element(text: &str, span: Range<usize>) -> Edit {
     let bytes = text.as_bytes();
     let skip_blanks = |mut i: usize| {
@@ -111,20 +113,28 @@ pub(crate) fn remove_array_element(text: &str, span: Range<usize>) -> Edit {
         }
         i
     };
+    let line_start = text[..span.start].rfind('\n').map_or(0, |n| n + 1);
     let after = skip_blanks(span.end);
     let last = bytes.get(after) != Some(&b',') || bytes.get(skip_blanks(after + 1)) == Some(&b']');
     if !last {
         let mut end = skip_blanks(after + 1);
+        let mut to_line_end = matches!(bytes.get(end), None | Some(b'\n' | b'\r'));
         if bytes.get(end) == Some(&b'#') {
             end = text[end..].find('\n').map_or(text.len(), |n| end + n);
+            if end > 0 && bytes[end - 1] == b'\r' {
+                end -= 1;
+            }
+            to_line_end = true;
         }
-        let line_start = text[..span.start].rfind('\n').map_or(0, |n| n + 1);
         let alone = text[line_start..span.start]
             .bytes()
             .all(|b| matches!(b, b' ' | b'\t'));
         let (start, end) = match bytes.get(end) {
             Some(b'\n') if alone => (line_start, end + 1),
             Some(b'\r') if alone && bytes.get(end + 1) == Some(&b'\n') => (line_start, end + 2),
+            // What is left of the line ends at the element before: no
+            // blanks are left dangling before the line break.
+            _ if to_line_end => (text[..span.start].trim_end_matches([' ', '\t']).len(), end),
             _ => (span.start, end),
         };
         return Edit {
@@ -134,9 +144,10 @@ pub(crate) fn remove_array_element(text: &str, span: Range<usize>) -> Edit {
     }
     // The last element (a trailing comma stays, for the element before):
     // take the comma before it, if only blank space and line breaks
-    // separate them.
+    // separate them and no comment could hold that comma.
     let before = text[..span.start].trim_end_matches([' ', '\t', '\n', '\r']);
-    let start = if before.ends_with(',') {
+    let comma_line = &before[before.rfind('\n').map_or(0, |n| n + 1)..];
+    let start = if before.ends_with(',') && !comma_line.contains('#') {
         before.len() - 1
     } else {
         span.start
@@ -190,6 +201,17 @@ pub fn apply_fixes(text: &str, check: impl Fn(&Source) -> Report) -> Fixed {
             break;
         }
         let source = report.source();
+        let mut edits: Vec<&Edit> = taken.iter().flat_map(|(_, f)| &f.edits).collect();
+        edits.sort_by_key(|e| std::cmp::Reverse(e.span.start));
+        let mut next = text.clone();
+        for edit in edits {
+            next.replace_range(edit.span.clone(), &edit.replacement);
+        }
+        // A fix must never break the file: a round whose result is not
+        // TOML any more is not applied (and nothing after it).
+        if next.parse::<toml_edit::DocumentMut>().is_err() {
+            break;
+        }
         for (code, fix) in &taken {
             applied.push((
                 source.line_col(fix.span().start).0,
@@ -197,11 +219,7 @@ pub fn apply_fixes(text: &str, check: impl Fn(&Source) -> Report) -> Fixed {
                 fix.title.clone(),
             ));
         }
-        let mut edits: Vec<&Edit> = taken.iter().flat_map(|(_, f)| &f.edits).collect();
-        edits.sort_by_key(|e| std::cmp::Reverse(e.span.start));
-        for edit in edits {
-            text.replace_range(edit.span.clone(), &edit.replacement);
-        }
+        text = next;
     }
     Fixed { text, applied }
 }
@@ -249,6 +267,67 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_comma_in_a_comment_is_not_a_separator() {
+        // The second review's case: the comment before the last element
+        // ends with a comma; taking it broke the file.
+        let text = "origins = [\"https://a.example\", # x,\n\"https://a.example\"]\n";
+        let start = text.rfind("\"https://a.example\"").unwrap();
+        let edit = remove_array_element(text, start..start + 19);
+        let mut out = text.to_string();
+        out.replace_range(edit.span, "");
+        assert_eq!(out, "origins = [\"https://a.example\", # x,\n]\n");
+        assert!(out.parse::<toml_edit::DocumentMut>().is_ok());
+    }
+
+    #[test]
+    fn line_endings_and_blanks_are_kept() {
+        // CRLF: the comment runs to the `\r`, which stays.
+        let text = "m = [\r\n  \"A\", \"A\", # c\r\n  \"B\",\r\n]\r\n";
+        let start = text.rfind("\"A\"").unwrap();
+        let edit = remove_array_element(text, start..start + 3);
+        let mut out = text.to_string();
+        out.replace_range(edit.span, "");
+        assert_eq!(out, "m = [\r\n  \"A\",\r\n  \"B\",\r\n]\r\n");
+        // No blanks left before a line break.
+        assert_eq!(
+            removed("m = [\"A\",\t\"B\",\t# b\n\"C\"]", "\"B\""),
+            "m = [\"A\",\n\"C\"]"
+        );
+    }
+
+    #[test]
+    fn a_round_that_would_break_the_file_is_not_applied() {
+        use crate::diagnostic::{Diagnostic, Severity};
+        let text = "m = [\"A\"]\n";
+        let broken = |source: &Source| {
+            // Deletes the closing `]`.
+            let fix = Fix::safe(
+                "break it",
+                Edit {
+                    span: 8..9,
+                    replacement: String::new(),
+                },
+            );
+            let d = Diagnostic {
+                code: "CORS999",
+                rule: "test",
+                severity: Severity::Warning,
+                message: String::new(),
+                span: 8..9,
+                label: String::new(),
+                secondary: None,
+                help: None,
+                fix: Some(fix),
+                context: None,
+            };
+            Report::new(source.clone(), vec![d])
+        };
+        let fixed = apply_fixes(text, broken);
+        assert_eq!(fixed.text, text);
+        assert!(fixed.applied.is_empty());
     }
 
     #[test]

@@ -128,7 +128,9 @@ pub fn compile(source: &Source, selection: &Selection) -> Result<Compiled, Repor
         .problems
         .iter()
         .any(|p| matches!(p, ast::Problem::Syntax { .. }));
-    if let (Err(error), true) = (&chosen, parsed) {
+    // A file without policies has its own diagnostic; saying that none was
+    // selected would add nothing.
+    if let (Err(error), true) = (&chosen, parsed && !file.policies.is_empty()) {
         diagnostics.push(rules::selection::diagnostic(error));
     }
     let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);

@@ -199,18 +199,20 @@ pub struct PatternError {
 
 impl PatternError {
     /// Offers `entry`, in its canonical form, as the replacement, and says
-    /// so in the help.
+    /// so in the help — only when it is a valid pattern itself: a
+    /// correction that needs another one is no fix, and the help then names
+    /// the mistake alone.
     fn replace_with(mut self, entry: &str, applicability: Applicability) -> Self {
-        let entry = canonical_or(entry);
-        self.help = format!("write `{entry}`");
-        self.replacement = Some((entry, applicability));
+        match parse(entry) {
+            Ok(p) => {
+                let entry = p.pattern.to_string();
+                self.help = format!("write `{entry}`");
+                self.replacement = Some((entry, applicability));
+            }
+            Err(_) => self.help = "write the origin as `scheme://host[:port]`".into(),
+        }
         self
     }
-}
-
-/// The canonical form of `entry` if it is a valid pattern, else `entry`.
-fn canonical_or(entry: &str) -> String {
-    parse(entry).map_or_else(|_| entry.to_string(), |p| p.pattern.to_string())
 }
 
 fn invalid(
@@ -378,12 +380,14 @@ fn reject_after_host(raw: &str, rest_start: usize) -> Result<(), PatternError> {
     }
     if let Some(at) = rest.rfind('@') {
         let fixed = format!("{}{}", &raw[..rest_start], &rest[at + 1..]);
+        // `https://good.example@evil.example` is evil.example to a URL
+        // parser: which host was meant is the author's decision.
         return Err(invalid(
             "an origin has no user name or password",
             "",
             Some(rest_start..rest_start + at + 1),
         )
-        .replace_with(&fixed, Applicability::Safe));
+        .replace_with(&fixed, Applicability::Unsafe));
     }
     Ok(())
 }
@@ -569,9 +573,9 @@ mod tests {
             assert_eq!(e.help, help, "{raw}");
             let (entry, applicability) = e.replacement.expect(raw);
             assert!(help.ends_with(&format!("`{entry}`")), "{raw}: {entry}");
-            // Adding a scheme is the author's decision; deleting what an
-            // origin cannot hold is not.
-            let expected = if raw == "example.com" {
+            // Adding a scheme, or choosing the host after a user name, is the
+            // author's decision; deleting what an origin cannot hold is not.
+            let expected = if raw == "example.com" || raw.contains('@') {
                 Applicability::Unsafe
             } else {
                 Applicability::Safe
@@ -583,6 +587,13 @@ mod tests {
             );
         }
         assert_eq!(err("https://*.*.example.com").replacement, None);
+        // A correction that is not valid itself is not offered (the second
+        // review's cases: the path cut before the user name, a NUL byte).
+        for raw in ["https://user:pa/ss@good.example", "https://a.example\u{0}/"] {
+            let e = err(raw);
+            assert_eq!(e.replacement, None, "{raw}");
+            assert!(!e.help.contains("`https://user:pa`"), "{}", e.help);
+        }
         assert!(
             err("https://example.com:99999")
                 .message

@@ -188,11 +188,11 @@ pub fn locate(
     let (policy, profile) = select(&file, selection).ok()?;
     let mut base_path = String::new();
     if let Some(name) = &policy.name {
-        base_path = format!("policies.{}.", name.value);
+        base_path = format!("policies.{}.", key_segment(&name.value));
     }
     let extra = format!("extra_{key}");
     if let Some(profile) = profile {
-        let path = format!("{base_path}profiles.{}.", profile.name.value);
+        let path = format!("{base_path}profiles.{}.", key_segment(&profile.name.value));
         let keys = if extend {
             [Some(extra.as_str()), Some(key)]
         } else {
@@ -221,6 +221,19 @@ pub fn locate(
             set: false,
         },
     })
+}
+
+/// A table name as a TOML key: bare when it can be, quoted otherwise.
+fn key_segment(name: &str) -> String {
+    let bare = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if bare {
+        name.to_string()
+    } else {
+        crate::fix::replace_string(0..0, name).replacement
+    }
 }
 
 #[cfg(test)]
@@ -302,5 +315,17 @@ mod tests {
             locate(&source, &Selection::policy("web"), "origins", false),
             None
         );
+        // Names that are not bare keys are quoted.
+        let dotted = crate::Source::new(
+            "p.toml",
+            "[policies.\"a.b\"]\norigins = [\"https://a.example\"]\n[policies.\"a.b\".profiles.\"x y\"]\n",
+        );
+        let at = locate(
+            &dotted,
+            &Selection::policy("a.b").with_profile("x y"),
+            "origins",
+            true,
+        );
+        assert_eq!(at.unwrap().key, "policies.\"a.b\".origins");
     }
 }

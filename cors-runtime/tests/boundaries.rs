@@ -300,3 +300,41 @@ fn request_header_lists_under_star() {
         DecisionKind::Rejected
     );
 }
+
+/// The 8 KiB bound is on the lines as they combine (joined by `, `), so
+/// thousands of empty lines are refused like one long one.
+#[test]
+fn request_header_lines_count_toward_the_bound() {
+    let owned = cors_policy::load(
+        "origins = [\"https://app.example.com\"]\nmethods = [\"PUT\"]\nallow_headers = \"*\"\n",
+    )
+    .unwrap();
+    let policy = owned.policy();
+    let kind = |lines: &[Vec<u8>]| {
+        let mut headers = vec![
+            ("origin", &b"https://app.example.com"[..]),
+            ("access-control-request-method", b"PUT"),
+        ];
+        headers.extend(
+            lines
+                .iter()
+                .map(|l| ("access-control-request-headers", l.as_slice())),
+        );
+        let request = SimpleRequest::new(b"OPTIONS", &headers);
+        (
+            policy.evaluate(&request).kind(),
+            policy.evaluate(&request).reason().code(),
+        )
+    };
+    let half = |n: usize| "a".repeat(n).into_bytes();
+    assert_eq!(kind(&[half(4095), half(4095)]).0, DecisionKind::Preflight);
+    assert_eq!(
+        kind(&[half(4096), half(4095)]),
+        (DecisionKind::Rejected, Some("cors_invalid_preflight"))
+    );
+    let empty = vec![Vec::new(); 5000];
+    assert_eq!(
+        kind(&empty),
+        (DecisionKind::Rejected, Some("cors_invalid_preflight"))
+    );
+}

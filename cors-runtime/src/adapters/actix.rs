@@ -93,13 +93,14 @@ impl RequestView for HttpRequest {
     }
 }
 
+/// A service request is read through its [`HttpRequest`].
 impl RequestView for ServiceRequest {
     type Values<'a> = Values<'a>;
     fn method(&self) -> &[u8] {
-        self.method().as_str().as_bytes()
+        RequestView::method(self.request())
     }
     fn header_values(&self, name: RequestHeader) -> Values<'_> {
-        values(self.headers(), request_header_name(name))
+        self.request().header_values(name)
     }
 }
 
