@@ -39,6 +39,31 @@ fn host_of(len: usize, base: &str) -> String {
     host
 }
 
+/// The kind of decision for a GET with this `Origin`.
+fn get_kind(policy: cors_runtime::Policy<'_>, origin: &[u8]) -> DecisionKind {
+    let headers = [("origin", origin)];
+    policy
+        .evaluate(&SimpleRequest::new(b"GET", &headers))
+        .kind()
+}
+
+/// The kind and reason code of a `PUT` preflight from
+/// `https://app.example.com` with these `Access-Control-Request-Headers`
+/// lines.
+fn preflight_kind(
+    policy: cors_runtime::Policy<'_>,
+    lines: &[&[u8]],
+) -> (DecisionKind, Option<&'static str>) {
+    let mut headers = vec![
+        ("origin", &b"https://app.example.com"[..]),
+        ("access-control-request-method", b"PUT"),
+    ];
+    headers.extend(lines.iter().map(|l| ("access-control-request-headers", *l)));
+    let request = SimpleRequest::new(b"OPTIONS", &headers);
+    let decision = policy.evaluate(&request);
+    (decision.kind(), decision.reason().code())
+}
+
 #[test]
 fn wildcard_hosts_up_to_253_bytes_are_matched_on_the_fast_path() {
     let owned = cors_policy::load(POLICY).unwrap();
@@ -64,10 +89,8 @@ fn wildcard_hosts_up_to_253_bytes_are_matched_on_the_fast_path() {
             "{len}-byte host under {base}: not listed by the fast path"
         );
         assert!(policy.allows_origin(origin.as_bytes()), "{len}-byte host");
-        let headers = [("origin", origin.as_bytes())];
-        let request = SimpleRequest::new(b"GET", &headers);
         assert_eq!(
-            policy.evaluate(&request).kind(),
+            get_kind(policy, origin.as_bytes()),
             DecisionKind::Actual,
             "{len}-byte host"
         );
@@ -88,10 +111,8 @@ fn wildcard_hosts_over_253_bytes_are_refused() {
             "{len}-byte host listed"
         );
         assert!(!policy.allows_origin(origin.as_bytes()), "{len}-byte host");
-        let headers = [("origin", origin.as_bytes())];
-        let request = SimpleRequest::new(b"GET", &headers);
         assert_eq!(
-            policy.evaluate(&request).kind(),
+            get_kind(policy, origin.as_bytes()),
             DecisionKind::Rejected,
             "{len}-byte host"
         );
@@ -187,10 +208,8 @@ fn a_colon_without_slashes_is_not_an_origin() {
             ),
             "{value}"
         );
-        let headers = [("origin", value.as_bytes())];
-        let request = SimpleRequest::new(b"GET", &headers);
         assert_eq!(
-            policy.evaluate(&request).kind(),
+            get_kind(policy, value.as_bytes()),
             DecisionKind::Rejected,
             "{value}"
         );
@@ -219,9 +238,7 @@ fn origins_longer_than_the_bound_are_refused_on_every_path() {
         match_unchecked(policy, over.as_bytes()),
         FastMatch::Listed(_)
     ));
-    let headers = [("origin", over.as_bytes())];
-    let request = SimpleRequest::new(b"GET", &headers);
-    assert_eq!(policy.evaluate(&request).kind(), DecisionKind::Rejected);
+    assert_eq!(get_kind(policy, over.as_bytes()), DecisionKind::Rejected);
 
     let too_long = format!("origins = [\"{}://app.example.com\"]", "x".repeat(1010));
     let report = cors_policy::load(&too_long).unwrap_err();
@@ -255,17 +272,8 @@ fn request_header_lists_under_star() {
     )
     .unwrap();
     let preflight = |policy: cors_runtime::Policy<'_>, lines: &[&str]| {
-        let mut headers = vec![
-            ("origin", &b"https://app.example.com"[..]),
-            ("access-control-request-method", b"PUT"),
-        ];
-        headers.extend(
-            lines
-                .iter()
-                .map(|l| ("access-control-request-headers", l.as_bytes())),
-        );
-        let request = SimpleRequest::new(b"OPTIONS", &headers);
-        policy.evaluate(&request).kind()
+        let lines: Vec<&[u8]> = lines.iter().map(|l| l.as_bytes()).collect();
+        preflight_kind(policy, &lines).0
     };
     for lines in [
         &["x-a, x-b"][..],
@@ -311,20 +319,8 @@ fn request_header_lines_count_toward_the_bound() {
     .unwrap();
     let policy = owned.policy();
     let kind = |lines: &[Vec<u8>]| {
-        let mut headers = vec![
-            ("origin", &b"https://app.example.com"[..]),
-            ("access-control-request-method", b"PUT"),
-        ];
-        headers.extend(
-            lines
-                .iter()
-                .map(|l| ("access-control-request-headers", l.as_slice())),
-        );
-        let request = SimpleRequest::new(b"OPTIONS", &headers);
-        (
-            policy.evaluate(&request).kind(),
-            policy.evaluate(&request).reason().code(),
-        )
+        let lines: Vec<&[u8]> = lines.iter().map(Vec::as_slice).collect();
+        preflight_kind(policy, &lines)
     };
     let half = |n: usize| "a".repeat(n).into_bytes();
     assert_eq!(kind(&[half(4095), half(4095)]).0, DecisionKind::Preflight);
