@@ -228,9 +228,18 @@ pub fn apply_fixes(text: &str, check: impl Fn(&Source) -> Report) -> Fixed {
 mod tests {
     use super::*;
 
+    /// `text` with the first `element` removed.
     fn removed(text: &str, element: &str) -> String {
-        let start = text.find(element).unwrap();
-        let edit = remove_array_element(text, start..start + element.len());
+        removed_at(text, text.find(element).unwrap(), element.len())
+    }
+
+    /// `text` with the last `element` removed.
+    fn removed_last(text: &str, element: &str) -> String {
+        removed_at(text, text.rfind(element).unwrap(), element.len())
+    }
+
+    fn removed_at(text: &str, start: usize, len: usize) -> String {
+        let edit = remove_array_element(text, start..start + len);
         let mut out = text.to_string();
         out.replace_range(edit.span, &edit.replacement);
         out
@@ -274,10 +283,7 @@ mod tests {
         // The second review's case: the comment before the last element
         // ends with a comma; taking it broke the file.
         let text = "origins = [\"https://a.example\", # x,\n\"https://a.example\"]\n";
-        let start = text.rfind("\"https://a.example\"").unwrap();
-        let edit = remove_array_element(text, start..start + 19);
-        let mut out = text.to_string();
-        out.replace_range(edit.span, "");
+        let out = removed_last(text, "\"https://a.example\"");
         assert_eq!(out, "origins = [\"https://a.example\", # x,\n]\n");
         assert!(out.parse::<toml_edit::DocumentMut>().is_ok());
     }
@@ -286,11 +292,10 @@ mod tests {
     fn line_endings_and_blanks_are_kept() {
         // CRLF: the comment runs to the `\r`, which stays.
         let text = "m = [\r\n  \"A\", \"A\", # c\r\n  \"B\",\r\n]\r\n";
-        let start = text.rfind("\"A\"").unwrap();
-        let edit = remove_array_element(text, start..start + 3);
-        let mut out = text.to_string();
-        out.replace_range(edit.span, "");
-        assert_eq!(out, "m = [\r\n  \"A\",\r\n  \"B\",\r\n]\r\n");
+        assert_eq!(
+            removed_last(text, "\"A\""),
+            "m = [\r\n  \"A\",\r\n  \"B\",\r\n]\r\n"
+        );
         // No blanks left before a line break.
         assert_eq!(
             removed("m = [\"A\",\t\"B\",\t# b\n\"C\"]", "\"B\""),

@@ -44,48 +44,43 @@ impl Rule for UnknownKey {
     }
 
     fn check_file(&self, cx: &mut Context<'_>, file: &FileAst) {
-        for p in &file.problems {
-            let Problem::UnknownKey {
+        // Keys the schema does not have, with the closest one it has.
+        let keys = file.problems.iter().filter_map(|p| match p {
+            Problem::UnknownKey {
                 span,
                 key,
                 expected,
                 place,
-            } = p
-            else {
-                continue;
-            };
-            let help = match closest(expected.iter().copied(), key) {
-                Some(k) => format!("did you mean `{k}`?"),
-                None => format!("a {place} has these keys: {}", expected.join(", ")),
-            };
-            cx.report(
-                META,
-                Finding::new(
-                    span.clone(),
-                    format!("unknown key `{key}` in a {place}"),
-                    "unknown key",
-                )
-                .help(help),
-            );
-        }
+            } => Some((
+                span,
+                format!("unknown key `{key}` in a {place}"),
+                "unknown key",
+                match closest(expected.iter().copied(), key) {
+                    Some(k) => format!("did you mean `{k}`?"),
+                    None => format!("a {place} has these keys: {}", expected.join(", ")),
+                },
+            )),
+            _ => None,
+        });
         // `[lints]` may only name rules.
-        for (name, _) in &file.lints {
-            if find(&name.value).is_some() {
-                continue;
-            }
-            let help = match closest(all().map(|r| r.name), &name.value) {
-                Some(s) => format!("did you mean `{s}`? `cors rules` lists every rule"),
-                None => "`cors rules` lists every rule".into(),
-            };
-            cx.report(
-                META,
-                Finding::new(
-                    name.span.clone(),
+        let rules = file
+            .lints
+            .iter()
+            .filter(|(name, _)| find(&name.value).is_none())
+            .map(|(name, _)| {
+                let also = "`cors rules` lists every rule";
+                (
+                    &name.span,
                     format!("`{}` is not a rule", name.value),
                     "unknown rule",
+                    match closest(all().map(|r| r.name), &name.value) {
+                        Some(s) => format!("did you mean `{s}`? {also}"),
+                        None => also.to_string(),
+                    },
                 )
-                .help(help),
-            );
+            });
+        for (span, message, label, help) in keys.chain(rules) {
+            cx.report(META, Finding::new(span.clone(), message, label).help(help));
         }
     }
 }
