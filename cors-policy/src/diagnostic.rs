@@ -150,9 +150,10 @@ fn clamp(span: &Range<usize>, text: &str) -> Range<usize> {
 
 /// The diagnostics of one policy file: the error type of this crate.
 ///
-/// `Display` renders every diagnostic rustc-style; [`Report::diagnostics`]
-/// gives them as data.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// `Display` renders every diagnostic rustc-style, and so does `Debug`, so a
+/// report returned with `?` from `main` prints the diagnostics, not a dump of
+/// the struct; [`Report::diagnostics`] gives them as data.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Report {
     source: Source,
     diagnostics: Vec<Diagnostic>,
@@ -211,11 +212,31 @@ impl fmt::Display for Report {
     }
 }
 
+impl fmt::Debug for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
 impl std::error::Error for Report {}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_renders_like_display() {
+        let report = crate::check(&Source::new(
+            "p.toml",
+            "origins = \"*\"\ncredentials = true\n",
+        ));
+        let debug = format!("{report:?}");
+        assert_eq!(debug, report.to_string());
+        assert!(debug.contains("error[CORS201]"), "{debug}");
+        assert!(debug.contains("p.toml:1:11"), "{debug}");
+        let error = crate::Error::Policy(report.clone());
+        assert_eq!(format!("{error:?}"), report.to_string());
+    }
 
     #[test]
     fn line_and_column_count_characters() {

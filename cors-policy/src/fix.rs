@@ -339,5 +339,100 @@ mod tests {
     fn replacements_are_basic_strings() {
         let edit = replace_string(3..8, "a\"b\\c");
         assert_eq!(edit.replacement, r#""a\"b\\c""#);
+        // Control characters are escaped, so the string stays on its line.
+        assert_eq!(
+            replace_string(0..0, "a\u{1}\nb").replacement,
+            r#""a\u0001\u000Ab""#
+        );
+    }
+
+    #[test]
+    fn crlf_lines_and_comments_before_the_comma() {
+        // An element alone on a CRLF line takes the line, `\r\n` included.
+        let text = "m = [\r\n  \"A\",\r\n  \"A\",\r\n  \"B\"\r\n]\r\n";
+        let start = text.rfind("\"A\"").unwrap();
+        assert_eq!(
+            removed_at(text, start, 3),
+            "m = [\r\n  \"A\",\r\n  \"B\"\r\n]\r\n"
+        );
+        // A line that ends in a comment before the comma's line: the comma
+        // is still a separator.
+        assert_eq!(
+            removed_last("m = [\"A\", #\n \"B\",\n \"B\"\n]", "\"B\""),
+            "m = [\"A\", #\n \"B\"\n]"
+        );
+    }
+
+    /// A checker offering the given fixes while `marker` is in the text.
+    fn offering(marker: &'static str, fixes: Vec<Fix>) -> impl Fn(&Source) -> Report {
+        move |source: &Source| {
+            let diagnostics = if source.text.contains(marker) {
+                fixes
+                    .iter()
+                    .map(|fix| crate::diagnostic::Diagnostic {
+                        code: "CORS999",
+                        rule: "test",
+                        severity: crate::diagnostic::Severity::Warning,
+                        message: String::new(),
+                        span: fix.edits[0].span.clone(),
+                        label: String::new(),
+                        secondary: None,
+                        help: None,
+                        fix: Some(fix.clone()),
+                        context: None,
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            Report::new(source.clone(), diagnostics)
+        }
+    }
+
+    fn edit(span: Range<usize>, replacement: &str) -> Edit {
+        Edit {
+            span,
+            replacement: replacement.into(),
+        }
+    }
+
+    #[test]
+    fn only_safe_fixes_that_fit_and_do_not_overlap_are_applied() {
+        let text = "m = [\"AAA\"]\n";
+        // Overlapping: the first (by position) wins the round.
+        let fixed = apply_fixes(
+            text,
+            offering(
+                "AAA",
+                vec![
+                    Fix::safe("one", edit(6..9, "X")),
+                    Fix::safe("two", edit(7..8, "Y")),
+                ],
+            ),
+        );
+        assert_eq!(fixed.text, "m = [\"X\"]\n");
+        assert_eq!(fixed.applied.len(), 1);
+        // Unsafe fixes, and fixes past the end of the text, are not applied.
+        let mut risky = Fix::safe("risky", edit(6..9, "X"));
+        risky.applicability = Applicability::Unsafe;
+        let beyond = Fix::safe("beyond", edit(40..41, ""));
+        let fixed = apply_fixes(text, offering("AAA", vec![risky, beyond]));
+        assert_eq!(fixed.text, text);
+        assert!(fixed.applied.is_empty());
+    }
+
+    #[test]
+    fn applicability_names_are_the_json_ones() {
+        assert_eq!(Applicability::Safe.as_str(), "safe");
+        assert_eq!(Applicability::Unsafe.as_str(), "unsafe");
+    }
+
+    #[test]
+    fn removal_stops_at_the_end_of_the_text() {
+        // Blanks up to the end, after the element and after its comma.
+        for text in ["\"A\"  ", "\"A\",  ", "\"A\", # c", "\"A\""] {
+            let edit = remove_array_element(text, 0..3);
+            assert!(edit.span.end <= text.len(), "{text:?}: {edit:?}");
+        }
     }
 }

@@ -187,8 +187,9 @@ pub(crate) fn read(path: &Path) -> Result<String, Error> {
     })
 }
 
-/// Why a policy file could not be compiled.
-#[derive(Debug)]
+/// Why a policy file could not be compiled. `Debug` renders it as `Display`
+/// does, so `fn main() -> Result<(), cors_policy::Error>` prints the
+/// diagnostics.
 #[non_exhaustive]
 pub enum Error {
     /// The file could not be read.
@@ -210,6 +211,12 @@ impl fmt::Display for Error {
             }
             Error::Policy(report) => write!(f, "{report}"),
         }
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
     }
 }
 
