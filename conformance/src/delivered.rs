@@ -57,34 +57,42 @@ impl Delivered {
     }
 }
 
-impl Case {
-    /// Compares a framework's response with the corpus expectation. The test
-    /// service answers 200 and sets [`SERVED_BY`]; anything else is the
-    /// layer's own answer, which must carry the expected status, headers
-    /// (`content-type` included) and error body. The decision's kind is not
-    /// visible over HTTP, so only status, headers and body are compared.
-    pub fn check_delivered(&self, delivered: &Delivered) -> Result<(), String> {
-        let by_service = delivered.served_by_service();
-        let mut headers = delivered.cors_headers();
+impl Delivered {
+    /// The response in the corpus's terms, for a request of `kind` (not
+    /// visible over HTTP). The test service answers 200 and sets
+    /// [`SERVED_BY`]; anything else is the layer's own answer, whose
+    /// status, `content-type` and error body count too.
+    pub fn observed(&self, kind: &str) -> Observed {
+        let by_service = self.served_by_service();
+        let mut headers = self.cors_headers();
         if !by_service {
             headers.extend(
-                delivered
-                    .header("content-type")
+                self.header("content-type")
                     .into_iter()
                     .map(|v| ["content-type".to_string(), v.to_string()]),
             );
         }
-        let body_code = (!by_service && !delivered.body.is_empty()).then(|| {
-            serde_json::from_str::<serde_json::Value>(&delivered.body)
+        let body_code = (!by_service && !self.body.is_empty()).then(|| {
+            serde_json::from_str::<serde_json::Value>(&self.body)
                 .ok()
                 .and_then(|v| v["code"].as_str().map(str::to_string))
-                .unwrap_or_else(|| format!("<not an error body: {}>", delivered.body))
+                .unwrap_or_else(|| format!("<not an error body: {}>", self.body))
         });
-        self.check(&Observed {
-            kind: self.expect.kind.clone(),
-            status: (!by_service).then_some(delivered.status),
+        Observed {
+            kind: kind.to_string(),
+            status: (!by_service).then_some(self.status),
             headers,
             body_code,
-        })
+        }
+    }
+}
+
+impl Case {
+    /// Compares a framework's response with the corpus expectation: the
+    /// status of an answer the layer gave itself, every CORS header
+    /// (`content-type` included for such answers) and the error body. The
+    /// decision's kind is not visible over HTTP, so it is not compared.
+    pub fn check_delivered(&self, delivered: &Delivered) -> Result<(), String> {
+        self.check(&delivered.observed(&self.expect.kind))
     }
 }

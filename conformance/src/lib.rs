@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 pub mod dangerous;
 mod delivered;
 pub mod frameworks;
+pub mod live;
 pub mod reference;
 
 pub use delivered::{Delivered, SERVED_BY, cors_header_names};
@@ -59,15 +60,18 @@ impl CaseFile {
     /// The file's validated policy for `select` (what the reference
     /// evaluator reads).
     pub fn spec(&self, select: &Select) -> cors_policy::PolicySpec {
+        self.compiled(select).spec().clone()
+    }
+
+    /// The file's policy for `select`, compiled (what the edge backends
+    /// read).
+    pub fn compiled(&self, select: &Select) -> cors_policy::Compiled {
         let source = cors_policy::Source::new(self.file.clone(), self.policy.clone());
         let selection = cors_policy::Selection {
             policy: select.policy.clone(),
             profile: select.profile.clone(),
         };
-        cors_policy::compile(&source, &selection)
-            .unwrap_or_else(|r| panic!("{}: {r}", self.file))
-            .spec()
-            .clone()
+        cors_policy::compile(&source, &selection).unwrap_or_else(|r| panic!("{}: {r}", self.file))
     }
 
     /// The file's policy for `select`, compiled statically by `build.rs`.

@@ -104,6 +104,36 @@ impl Compiled {
         &self.policy
     }
 
+    /// A short, stable name of the compiled policy — `fnv64:` and 16 hex
+    /// digits of a hash of its canonical model — that changes whenever what
+    /// the policy decides changes, and not when only the file's layout,
+    /// comments or spelling do. Edge configurations carry it, so `cors
+    /// probe` can tell which version a proxy serves.
+    ///
+    /// ```
+    /// let a = cors_policy::compile(
+    ///     &cors_policy::Source::new("a.toml", r#"origins = ["https://a.test"]"#),
+    ///     &Default::default(),
+    /// ).unwrap();
+    /// let b = cors_policy::compile(
+    ///     &cors_policy::Source::new("b.toml", "# the same\norigins = [ 'HTTPS://A.TEST' ]"),
+    ///     &Default::default(),
+    /// ).unwrap();
+    /// assert_eq!(a.fingerprint(), b.fingerprint());
+    /// assert!(a.fingerprint().starts_with("fnv64:"));
+    /// ```
+    pub fn fingerprint(&self) -> String {
+        // FNV-1a over the canonical model's debug text (sets are ordered,
+        // so the text is the same for the same model).
+        let text = format!("{:?}", self.spec);
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in text.bytes() {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        format!("fnv64:{hash:016x}")
+    }
+
     /// The run-time form of the policy, without a copy.
     pub fn into_owned_policy(self) -> OwnedPolicy {
         self.policy

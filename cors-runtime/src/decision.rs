@@ -343,7 +343,21 @@ pub struct ErrorBody<'a> {
     origin: Option<&'a [u8]>,
 }
 
-impl ErrorBody<'_> {
+impl<'a> ErrorBody<'a> {
+    /// The body a rejection for `reason` sends, echoing `origin` when it is
+    /// a valid origin (what [`Decision::error_body`] returns; code
+    /// generators for other servers render it once per reason).
+    ///
+    /// ```
+    /// use cors_runtime::{ErrorBody, Reason};
+    /// let body = ErrorBody::new(Reason::OriginNotAllowed, Some(b"https://a.test"));
+    /// assert_eq!(body.code(), "cors_origin_not_allowed");
+    /// assert!(body.to_string().contains(r#""origin":"https://a.test""#));
+    /// ```
+    pub fn new(reason: Reason<'a>, origin: Option<&'a [u8]>) -> Self {
+        ErrorBody { reason, origin }
+    }
+
     /// The stable error code, e.g. `cors_origin_not_allowed`.
     pub fn code(&self) -> &'static str {
         self.reason.code().unwrap_or("cors_rejected")

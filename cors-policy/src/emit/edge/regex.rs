@@ -1,0 +1,201 @@
+//! The regular expressions an edge configuration classifies requests with.
+//!
+//! Every expression is anchored, uses only the syntax RE2 (Caddy), PCRE
+//! (nginx, HAProxy, Apache httpd) and Rust's `regex` share — no
+//! look-around, no back-references, no possessive quantifiers — and is
+//! unambiguous enough that a backtracking engine stays linear on a
+//! hostile 8 KiB value (each repetition is separated by a byte the
+//! repeated part cannot start with). Where one expression cannot say
+//! everything (a length bound, "not the default port"), a [`Test`] is a
+//! conjunction of expressions, some negated.
+
+use crate::pattern::{HostPattern, OriginPattern, PortPattern};
+
+/// The `tchar`s of RFC 9110 §5.6.2 as a character class.
+pub const TCHAR: &str = "[!#$%&'*+.^_`|~0-9A-Za-z-]";
+
+/// One condition on a request header's value: every `all` expression
+/// matches, no `none` expression matches, and the value's length in bytes
+/// is within `min_len..=max_len`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Test {
+    /// Expressions that must all match.
+    pub all: Vec<String>,
+    /// Expressions none of which may match.
+    pub none: Vec<String>,
+    /// The longest value that passes, if bounded.
+    pub max_len: Option<usize>,
+    /// The shortest value that passes, if bounded.
+    pub min_len: Option<usize>,
+}
+
+impl Test {
+    /// A test of one expression.
+    pub fn regex(re: impl Into<String>) -> Self {
+        Test {
+            all: vec![re.into()],
+            ..Test::default()
+        }
+    }
+
+    /// The test as one PCRE expression (nginx, HAProxy, Apache httpd): each
+    /// part, and the length bounds, as a look-ahead at the start.
+    pub fn pcre(&self) -> String {
+        if let [only] = self.all.as_slice()
+            && self.none.is_empty()
+            && self.max_len.is_none()
+            && self.min_len.is_none()
+        {
+            return only.clone();
+        }
+        let mut out = String::from("^");
+        for (re, must) in self.parts() {
+            out.push_str(if must { "(?=" } else { "(?!" });
+            out.push_str(re);
+            out.push(')');
+        }
+        if let Some(min) = self.min_len {
+            out.push_str(&format!("(?=.{{{min}}})"));
+        }
+        if let Some(max) = self.max_len {
+            out.push_str(&format!("(?=.{{0,{max}}}$)"));
+        }
+        out
+    }
+
+    /// Every expression of the test, each with `true` when it must match.
+    pub fn parts(&self) -> impl Iterator<Item = (&str, bool)> {
+        self.all
+            .iter()
+            .map(|r| (r.as_str(), true))
+            .chain(self.none.iter().map(|r| (r.as_str(), false)))
+    }
+}
+
+/// `text` with every regex metacharacter escaped.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if "\\.+*?()|[]{}^$#&-~".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A port number 0–65535 without leading zeros.
+const PORT: &str = "(?:[0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])";
+
+/// One label of a host as the runtime's parser reads it.
+const HOST_LABEL: &str = "[a-z0-9_-]+";
+
+/// One LDH label, 1–63 bytes, no hyphen at either end: what a `*.` matches.
+const LDH_LABEL: &str = "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?";
+
+/// Schemes with a default port, and that port.
+const DEFAULT_PORTS: [(&str, &str); 5] = [
+    ("http", "80"),
+    ("ws", "80"),
+    ("https", "443"),
+    ("wss", "443"),
+    ("ftp", "21"),
+];
+
+/// A serialised tuple origin as `cors_runtime::origin::parse` accepts it
+/// (R1): lowercase `scheme://host[:port]`, a bracketed IPv6 address or
+/// labels of `[a-z0-9_-]` (one trailing dot allowed), a host of at most 253
+/// bytes, a port without leading zeros up to 65535 that is not the scheme's
+/// default, at most `MAX_ORIGIN_LEN` bytes in all.
+pub fn tuple_origin() -> Test {
+    let host = format!(r"(?:\[[0-9a-f:.]{{2,}}\]|{HOST_LABEL}(?:\.{HOST_LABEL})*\.?)");
+    let shape = format!("^[a-z][a-z0-9+.-]*://{host}(?::{PORT})?$");
+    // The host's length, read as the run of host bytes after `://`.
+    let length =
+        r"^[a-z][a-z0-9+.-]*://(?:\[[0-9a-f:.]+\]|[a-z0-9_-][a-z0-9._-]{0,252}\.?)(?::[0-9]+)?$";
+    let none = DEFAULT_PORTS
+        .iter()
+        .map(|(scheme, port)| format!("^{scheme}://[^/]*:{port}$"))
+        .collect();
+    Test {
+        all: vec![shape, length.to_string()],
+        none,
+        max_len: Some(cors_runtime::origin::MAX_ORIGIN_LEN),
+        min_len: None,
+    }
+}
+
+/// The expression of one canonical pattern (without anchors); the value
+/// must also pass [`tuple_origin`], which bounds lengths and ports.
+pub fn pattern(p: &OriginPattern) -> String {
+    match p {
+        OriginPattern::Null => "null".into(),
+        OriginPattern::Tuple { scheme, host, port } => {
+            let host = match host {
+                HostPattern::Exact(h) => escape(h),
+                HostPattern::Subdomains(base) => {
+                    format!(r"(?:{LDH_LABEL}\.)+{}", escape(base))
+                }
+            };
+            let port = match port {
+                PortPattern::Default => String::new(),
+                PortPattern::Port(n) => format!(":{n}"),
+                PortPattern::Any => "(?::[0-9]{1,5})?".into(),
+            };
+            format!("{}://{host}{port}", escape(scheme))
+        }
+    }
+}
+
+/// One anchored alternation of `items` (`^(?:a|b)$`); `None` when empty.
+pub fn one_of<I: IntoIterator<Item = String>>(items: I) -> Option<String> {
+    let items: Vec<String> = items.into_iter().collect();
+    (!items.is_empty()).then(|| format!("^(?:{})$", items.join("|")))
+}
+
+/// A non-empty method token.
+pub fn token() -> String {
+    format!("^{TCHAR}+$")
+}
+
+/// A comma-separated list whose non-empty elements, trimmed of spaces and
+/// tabs, all match `element` (an expression that starts with a `tchar`
+/// and only matches `tchar`s).
+fn list_of(element: &str) -> String {
+    let item = format!("[ \t]*(?:{element}[ \t]*)?");
+    format!("^{item}(?:,{item})*$")
+}
+
+/// Every element of a request-header list is a token (R15).
+pub fn token_list() -> String {
+    list_of(&format!("{TCHAR}+"))
+}
+
+/// Every element is one of `names` (compared ignoring ASCII case, R15).
+pub fn listed_names(names: &[String]) -> String {
+    let names: Vec<String> = names.iter().map(|n| escape(n)).collect();
+    format!("(?i){}", list_of(&format!("(?:{})", names.join("|"))))
+}
+
+/// The first element of the list that is not in `names` is not a token:
+/// some elements, all listed (or empty), then an element holding a byte
+/// that is neither a `tchar` nor whitespace, or whitespace between two
+/// `tchar`s. (An element is one comma-free run, so this is exact.)
+pub fn first_unlisted_is_invalid(names: &[String]) -> String {
+    let allowed = if names.is_empty() {
+        String::new()
+    } else {
+        let names: Vec<String> = names.iter().map(|n| escape(n)).collect();
+        format!("(?:(?:{})[ \t]*)?", names.join("|"))
+    };
+    let non_token = r"[^,!#$%&'*+.^_`|~0-9A-Za-z \t-]";
+    // The invalid element is read from the comma on by `[^,]*` alone (no
+    // leading `[ \t]*`, which would make the split of its spaces ambiguous).
+    format!("(?i)^(?:[ \t]*{allowed},)*(?:[^,]*{non_token}|[^,]*{TCHAR}[ \t]+{TCHAR})")
+}
+
+/// The first element that is not a valid token other than
+/// `authorization` is `authorization` (R15: `*` does not cover it).
+pub fn authorization_first() -> String {
+    format!("(?i)^(?:[ \t]*(?:{TCHAR}+[ \t]*)?,)*[ \t]*authorization[ \t]*(?:,.*)?$")
+}

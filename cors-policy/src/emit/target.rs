@@ -1,0 +1,145 @@
+//! What every backend other than Rust declares: the targets, the options
+//! of a complete configuration, and a capability table — what the target
+//! can express of a policy, shown in the README and `cors emit --help`,
+//! and read by the live-server tests to know which corpus cases the
+//! target sees differently.
+
+use std::fmt::{self, Write as _};
+
+/// The options of a complete configuration, one the server runs on its own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Full {
+    /// `ADDRESS:PORT` to listen on.
+    pub listen: String,
+    /// Where everything not answered at the edge goes (`http://host:port`).
+    pub upstream: String,
+}
+
+/// How a target reads a header sent on several lines, or empty.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HeaderLines {
+    /// Several lines of one header.
+    pub repeated: Repeated,
+    /// True when an empty line is read as no line at all.
+    pub empty_is_absent: bool,
+}
+
+/// What a target sees of a header sent on several lines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Repeated {
+    /// Only the first line.
+    FirstLineOnly,
+    /// One value: the lines joined by this separator.
+    Joined(&'static str),
+    /// Each line, and how many there are (as the runtime does).
+    EachLine,
+}
+
+/// How well a target expresses one feature.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Support {
+    /// Exactly as the runtime decides.
+    Exact,
+    /// In part; the note says what differs.
+    Partial,
+    /// Not at all: the emitter refuses a policy that needs it.
+    Refused,
+}
+
+impl fmt::Display for Support {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Support::Exact => "yes",
+            Support::Partial => "partly",
+            Support::Refused => "no (refused)",
+        })
+    }
+}
+
+/// One row of a capability table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Capability {
+    /// The feature.
+    pub feature: &'static str,
+    /// How well it is expressed.
+    pub support: Support,
+    /// What differs, or how it is expressed.
+    pub note: &'static str,
+}
+
+impl Capability {
+    /// Exact origins, `null`, IPv6, explicit ports.
+    pub const EXACT_PATTERNS: Capability = Capability {
+        feature: "exact origins, `null`, ports",
+        support: Support::Exact,
+        note: "anchored, escaped expressions compiled from the canonical patterns",
+    };
+    /// `https://*.example.com`.
+    pub const WILDCARD_PATTERNS: Capability = Capability {
+        feature: "`*.` subdomain wildcards",
+        support: Support::Exact,
+        note: "one or more LDH labels of 1–63 bytes, never the base itself",
+    };
+    /// `http://localhost:*`.
+    pub const ANY_PORT_PATTERNS: Capability = Capability {
+        feature: "`:*` port wildcards",
+        support: Support::Exact,
+        note: "any port 0–65535 without leading zeros, except the scheme's default",
+    };
+    /// `credentials = true`.
+    pub const CREDENTIALS: Capability = Capability {
+        feature: "credentials",
+        support: Support::Exact,
+        note: "the origin is echoed and `Access-Control-Allow-Credentials: true` added",
+    };
+    /// `on_reject = "forbid"`.
+    pub const FORBID_BODIES: Capability = Capability {
+        feature: "`forbid` bodies",
+        support: Support::Exact,
+        note: "403 with the runtime's JSON body and code",
+    };
+    /// The runtime's bounds on hostile input.
+    pub const HOSTILE_BOUNDS: Capability = Capability {
+        feature: "hostile-header bounds",
+        support: Support::Exact,
+        note: "`Origin` over 1,024 bytes and request-header lists over 8,192 bytes are refused; expressions stay linear",
+    };
+}
+
+/// A target's capability table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Capabilities {
+    /// The target's name, as `--target` spells it.
+    pub target: &'static str,
+    /// How it reads repeated and empty header lines.
+    pub lines: HeaderLines,
+    /// The rows.
+    pub rows: &'static [Capability],
+}
+
+impl Capabilities {
+    /// The table as Markdown.
+    pub fn markdown(&self) -> String {
+        let mut out =
+            String::from("| feature | expressed | how, or what differs |\n|---|---|---|\n");
+        for row in self.rows {
+            let _ = writeln!(out, "| {} | {} | {} |", row.feature, row.support, row.note);
+        }
+        out
+    }
+
+    /// The table as plain text, for `--help`.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        for row in self.rows {
+            let _ = writeln!(
+                out,
+                "  {:<30} {:<12} {}",
+                row.feature.replace('`', ""),
+                row.support.to_string(),
+                row.note.replace('`', "")
+            );
+        }
+        out
+    }
+}
