@@ -292,9 +292,15 @@ pub fn as_read(headers: &[(String, Vec<u8>)], lines: HeaderLines) -> Vec<(String
         if read && lines.empty_is_absent && value.is_empty() {
             continue;
         }
+        let mode = if name.eq_ignore_ascii_case("access-control-request-headers") {
+            lines.repeated_list
+        } else {
+            lines.repeated
+        };
         let earlier = out.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(name));
-        match (read, lines.repeated, earlier) {
+        match (read, mode, earlier) {
             (true, Repeated::FirstLineOnly, Some(_)) => {}
+            (true, Repeated::LastLineOnly, Some((_, kept))) => *kept = value,
             (true, Repeated::Joined(sep), Some((_, first))) => {
                 first.extend_from_slice(sep.as_bytes());
                 first.extend_from_slice(&value);
@@ -408,7 +414,12 @@ impl LiveReport {
     /// Panics unless every case passed and the exclusions are exactly
     /// `documented`.
     pub fn assert_passed(&self, target: &str, documented: &[&str]) {
-        assert!(self.cases > 100, "{target}: only {} cases ran", self.cases);
+        assert!(
+            self.cases > 100,
+            "{target}: only {} cases ran:\n{}",
+            self.cases,
+            self.failures.join("\n")
+        );
         assert!(
             self.failures.is_empty(),
             "{target}: {} of {} cases failed:\n{}",

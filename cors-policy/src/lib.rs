@@ -229,8 +229,12 @@ pub enum Error {
         /// Why.
         error: std::io::Error,
     },
-    /// The file has errors.
+    /// The file has errors, or a backend cannot express the policy exactly
+    /// (the diagnostics say where and why).
     Policy(Report),
+    /// An option of a backend is unusable (e.g. an upstream URL HAProxy
+    /// cannot reach).
+    Emit(String),
 }
 
 impl fmt::Display for Error {
@@ -240,6 +244,7 @@ impl fmt::Display for Error {
                 write!(f, "cannot read policy file {}: {error}", path.display())
             }
             Error::Policy(report) => write!(f, "{report}"),
+            Error::Emit(message) => f.write_str(message),
         }
     }
 }
@@ -255,6 +260,7 @@ impl std::error::Error for Error {
         match self {
             Error::Io { error, .. } => Some(error),
             Error::Policy(report) => Some(report),
+            Error::Emit(_) => None,
         }
     }
 }

@@ -31,7 +31,7 @@ use crate::pattern::OriginPattern;
 
 pub mod regex;
 
-use regex::Test;
+use regex::{Expr, Test};
 
 /// The request header a browser sends to say how the request's origin
 /// relates to the server's, and the value meaning "same origin" (R28).
@@ -199,11 +199,11 @@ impl Edge {
 
         let mut origin_cases = Vec::new();
         if spec.any_origin {
-            origin_cases.push((origin::LISTED, Test::regex("^null$")));
+            origin_cases.push((origin::LISTED, Test::regex(Expr::same("^null$"))));
             origin_cases.push((origin::LISTED, tuple.clone()));
         } else {
             if spec.origins.contains(&OriginPattern::Null) {
-                origin_cases.push((origin::LISTED, Test::regex("^null$")));
+                origin_cases.push((origin::LISTED, Test::regex(Expr::same("^null$"))));
             }
             let listed = regex::one_of(
                 spec.origins
@@ -213,10 +213,10 @@ impl Edge {
             );
             if let Some(listed) = listed {
                 let mut test = tuple.clone();
-                test.all.insert(0, listed);
+                test.all.insert(0, Expr::same(listed));
                 origin_cases.push((origin::LISTED, test));
             }
-            origin_cases.push((origin::NULL, Test::regex("^null$")));
+            origin_cases.push((origin::NULL, Test::regex(Expr::same("^null$"))));
             origin_cases.push((origin::TUPLE, tuple));
         }
 
@@ -297,8 +297,8 @@ impl Edge {
             },
             method: Classifier {
                 cases: vec![
-                    (method::ALLOWED, Test::regex(allowed_methods)),
-                    (method::NOT_ALLOWED, Test::regex(regex::token())),
+                    (method::ALLOWED, Test::regex(Expr::same(allowed_methods))),
+                    (method::NOT_ALLOWED, Test::regex(Expr::same(regex::token()))),
                 ],
                 otherwise: method::INVALID,
             },

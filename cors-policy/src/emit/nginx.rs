@@ -29,13 +29,14 @@ use std::fmt::Write as _;
 use cors_runtime::ResponseHeader;
 
 use super::edge::{Classifier, Edge, FINGERPRINT_HEADER, SEC_FETCH_SITE, Value, method};
-use super::target::{Capabilities, Capability, Full, HeaderLines, Support};
+use super::target::{Capabilities, Capability, Full, HeaderLines, Repeated, Support, header_name};
 
 /// What nginx can express of a policy.
 pub const CAPABILITIES: Capabilities = Capabilities {
     target: "nginx",
     lines: HeaderLines {
-        repeated: super::target::Repeated::FirstLineOnly,
+        repeated: Repeated::FirstLineOnly,
+        repeated_list: Repeated::FirstLineOnly,
         empty_is_absent: true,
     },
     rows: &[
@@ -273,20 +274,6 @@ fn body(edge: &Edge) -> String {
     }
     out.push_str("}\n");
     out
-}
-
-/// The canonical spelling of a response header for configuration files.
-fn header_name(h: ResponseHeader) -> &'static str {
-    match h {
-        ResponseHeader::AllowOrigin => "Access-Control-Allow-Origin",
-        ResponseHeader::AllowCredentials => "Access-Control-Allow-Credentials",
-        ResponseHeader::AllowMethods => "Access-Control-Allow-Methods",
-        ResponseHeader::AllowHeaders => "Access-Control-Allow-Headers",
-        ResponseHeader::MaxAge => "Access-Control-Max-Age",
-        ResponseHeader::ExposeHeaders => "Access-Control-Expose-Headers",
-        ResponseHeader::Vary => "Vary",
-        ResponseHeader::ContentType => "Content-Type",
-    }
 }
 
 /// A complete configuration for `nginx -p DIR -c FILE`: one server on

@@ -6,6 +6,8 @@
 
 use std::fmt::{self, Write as _};
 
+use cors_runtime::ResponseHeader;
+
 /// The options of a complete configuration, one the server runs on its own.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Full {
@@ -18,8 +20,12 @@ pub struct Full {
 /// How a target reads a header sent on several lines, or empty.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HeaderLines {
-    /// Several lines of one header.
+    /// Several lines of `Origin`, `Access-Control-Request-Method` or
+    /// `Sec-Fetch-Site`.
     pub repeated: Repeated,
+    /// Several lines of `Access-Control-Request-Headers` (the runtime reads
+    /// them as one list).
+    pub repeated_list: Repeated,
     /// True when an empty line is read as no line at all.
     pub empty_is_absent: bool,
 }
@@ -29,6 +35,8 @@ pub struct HeaderLines {
 pub enum Repeated {
     /// Only the first line.
     FirstLineOnly,
+    /// Only the last line.
+    LastLineOnly,
     /// One value: the lines joined by this separator.
     Joined(&'static str),
     /// Each line, and how many there are (as the runtime does).
@@ -141,5 +149,19 @@ impl Capabilities {
             );
         }
         out
+    }
+}
+
+/// The canonical spelling of a response header for configuration files.
+pub fn header_name(h: ResponseHeader) -> &'static str {
+    match h {
+        ResponseHeader::AllowOrigin => "Access-Control-Allow-Origin",
+        ResponseHeader::AllowCredentials => "Access-Control-Allow-Credentials",
+        ResponseHeader::AllowMethods => "Access-Control-Allow-Methods",
+        ResponseHeader::AllowHeaders => "Access-Control-Allow-Headers",
+        ResponseHeader::MaxAge => "Access-Control-Max-Age",
+        ResponseHeader::ExposeHeaders => "Access-Control-Expose-Headers",
+        ResponseHeader::Vary => "Vary",
+        ResponseHeader::ContentType => "Content-Type",
     }
 }

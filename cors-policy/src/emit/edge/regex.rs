@@ -1,18 +1,41 @@
 //! The regular expressions an edge configuration classifies requests with.
 //!
-//! Every expression is anchored, uses only the syntax RE2 (Caddy), PCRE
-//! (nginx, HAProxy, Apache httpd) and Rust's `regex` share — no
-//! look-around, no back-references, no possessive quantifiers — and is
-//! unambiguous enough that a backtracking engine stays linear on a
-//! hostile 8 KiB value (each repetition is separated by a byte the
-//! repeated part cannot start with). Where one expression cannot say
-//! everything (a length bound, "not the default port"), a [`Test`] is a
-//! conjunction of expressions, some negated.
+//! Every expression is anchored and has two spellings ([`Expr`]): a
+//! portable one in the syntax RE2 (Caddy) and Rust's `regex` share — no
+//! look-around, no back-references — and one for PCRE (nginx, HAProxy,
+//! Apache httpd). They differ only for lists of header names, where the
+//! PCRE spelling makes each element's repetition atomic: a backtracking
+//! engine then keeps no state per element, so a hostile 8 KiB list costs
+//! one pass and never exhausts PCRE2's small JIT stack (which makes a
+//! match fail). Both spellings are unambiguous enough to stay linear.
+//! Where one expression cannot say everything (a length bound, "not the
+//! default port"), a [`Test`] is a conjunction of expressions, some
+//! negated.
 
 use crate::pattern::{HostPattern, OriginPattern, PortPattern};
 
 /// The `tchar`s of RFC 9110 §5.6.2 as a character class.
 pub const TCHAR: &str = "[!#$%&'*+.^_`|~0-9A-Za-z-]";
+
+/// One expression in its two spellings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Expr {
+    /// RE2 and Rust `regex` syntax.
+    pub portable: String,
+    /// PCRE syntax, matching exactly the same values.
+    pub pcre: String,
+}
+
+impl Expr {
+    /// An expression spelled the same for every engine.
+    pub fn same(re: impl Into<String>) -> Self {
+        let re = re.into();
+        Expr {
+            portable: re.clone(),
+            pcre: re,
+        }
+    }
+}
 
 /// One condition on a request header's value: every `all` expression
 /// matches, no `none` expression matches, and the value's length in bytes
@@ -20,9 +43,9 @@ pub const TCHAR: &str = "[!#$%&'*+.^_`|~0-9A-Za-z-]";
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Test {
     /// Expressions that must all match.
-    pub all: Vec<String>,
+    pub all: Vec<Expr>,
     /// Expressions none of which may match.
-    pub none: Vec<String>,
+    pub none: Vec<Expr>,
     /// The longest value that passes, if bounded.
     pub max_len: Option<usize>,
     /// The shortest value that passes, if bounded.
@@ -31,9 +54,9 @@ pub struct Test {
 
 impl Test {
     /// A test of one expression.
-    pub fn regex(re: impl Into<String>) -> Self {
+    pub fn regex(re: Expr) -> Self {
         Test {
-            all: vec![re.into()],
+            all: vec![re],
             ..Test::default()
         }
     }
@@ -46,10 +69,10 @@ impl Test {
             && self.max_len.is_none()
             && self.min_len.is_none()
         {
-            return only.clone();
+            return only.pcre.clone();
         }
         let mut out = String::from("^");
-        for (re, must) in self.parts() {
+        for (re, must) in self.pcre_parts() {
             out.push_str(if must { "(?=" } else { "(?!" });
             out.push_str(re);
             out.push(')');
@@ -63,12 +86,22 @@ impl Test {
         out
     }
 
-    /// Every expression of the test, each with `true` when it must match.
+    /// Every expression of the test in its portable spelling, each with
+    /// `true` when it must match.
     pub fn parts(&self) -> impl Iterator<Item = (&str, bool)> {
         self.all
             .iter()
-            .map(|r| (r.as_str(), true))
-            .chain(self.none.iter().map(|r| (r.as_str(), false)))
+            .map(|r| (r.portable.as_str(), true))
+            .chain(self.none.iter().map(|r| (r.portable.as_str(), false)))
+    }
+
+    /// Every expression in its PCRE spelling, each with `true` when it must
+    /// match.
+    pub fn pcre_parts(&self) -> impl Iterator<Item = (&str, bool)> {
+        self.all
+            .iter()
+            .map(|r| (r.pcre.as_str(), true))
+            .chain(self.none.iter().map(|r| (r.pcre.as_str(), false)))
     }
 }
 
@@ -113,13 +146,13 @@ pub fn tuple_origin() -> Test {
     // The host's length, read as the run of host bytes after `://`.
     let length =
         r"^[a-z][a-z0-9+.-]*://(?:\[[0-9a-f:.]+\]|[a-z0-9_-][a-z0-9._-]{0,252}\.?)(?::[0-9]+)?$";
-    let none = DEFAULT_PORTS
+    let none: Vec<String> = DEFAULT_PORTS
         .iter()
         .map(|(scheme, port)| format!("^{scheme}://[^/]*:{port}$"))
         .collect();
     Test {
-        all: vec![shape, length.to_string()],
-        none,
+        all: vec![Expr::same(shape), Expr::same(length)],
+        none: none.into_iter().map(Expr::same).collect(),
         max_len: Some(cors_runtime::origin::MAX_ORIGIN_LEN),
         min_len: None,
     }
@@ -160,42 +193,68 @@ pub fn token() -> String {
 
 /// A comma-separated list whose non-empty elements, trimmed of spaces and
 /// tabs, all match `element` (an expression that starts with a `tchar`
-/// and only matches `tchar`s).
-fn list_of(element: &str) -> String {
+/// and only matches `tchar`s). In PCRE each later element is an atomic
+/// group that must end at a comma or the end.
+fn list_of(element: &str) -> Expr {
     let item = format!("[ \t]*(?:{element}[ \t]*)?");
-    format!("^{item}(?:,{item})*$")
+    let pcre_item = format!("[ \t]*+(?:{element}[ \t]*+)?(?=,|$)");
+    Expr {
+        portable: format!("^{item}(?:,{item})*$"),
+        pcre: format!("^{pcre_item}(?>,{pcre_item})*+$"),
+    }
 }
 
 /// Every element of a request-header list is a token (R15).
-pub fn token_list() -> String {
+pub fn token_list() -> Expr {
     list_of(&format!("{TCHAR}+"))
 }
 
-/// Every element is one of `names` (compared ignoring ASCII case, R15).
-pub fn listed_names(names: &[String]) -> String {
+fn alternatives(names: &[String]) -> String {
     let names: Vec<String> = names.iter().map(|n| escape(n)).collect();
-    format!("(?i){}", list_of(&format!("(?:{})", names.join("|"))))
+    format!("(?:{})", names.join("|"))
+}
+
+/// Every element is one of `names` (compared ignoring ASCII case, R15).
+pub fn listed_names(names: &[String]) -> Expr {
+    let list = list_of(&alternatives(names));
+    Expr {
+        portable: format!("(?i){}", list.portable),
+        pcre: format!("(?i){}", list.pcre),
+    }
 }
 
 /// The first element of the list that is not in `names` is not a token:
 /// some elements, all listed (or empty), then an element holding a byte
 /// that is neither a `tchar` nor whitespace, or whitespace between two
-/// `tchar`s. (An element is one comma-free run, so this is exact.)
-pub fn first_unlisted_is_invalid(names: &[String]) -> String {
+/// `tchar`s. (An element is one comma-free run, so this is exact. The
+/// portable spelling finds the listed prefix by trying each length; the
+/// PCRE one takes the longest, which is the same prefix, since the
+/// element after it is not listed.)
+pub fn first_unlisted_is_invalid(names: &[String]) -> Expr {
     let allowed = if names.is_empty() {
         String::new()
     } else {
-        let names: Vec<String> = names.iter().map(|n| escape(n)).collect();
-        format!("(?:(?:{})[ \t]*)?", names.join("|"))
+        format!("(?:{}[ \t]*)?", alternatives(names))
     };
     let non_token = r"[^,!#$%&'*+.^_`|~0-9A-Za-z \t-]";
     // The invalid element is read from the comma on by `[^,]*` alone (no
     // leading `[ \t]*`, which would make the split of its spaces ambiguous).
-    format!("(?i)^(?:[ \t]*{allowed},)*(?:[^,]*{non_token}|[^,]*{TCHAR}[ \t]+{TCHAR})")
+    let invalid = format!("(?:[^,]*{non_token}|[^,]*{TCHAR}[ \t]+{TCHAR})");
+    Expr {
+        portable: format!("(?i)^(?:[ \t]*{allowed},)*{invalid}"),
+        pcre: format!("(?i)^(?>[ \t]*+{allowed},)*+{invalid}"),
+    }
 }
 
 /// The first element that is not a valid token other than
-/// `authorization` is `authorization` (R15: `*` does not cover it).
-pub fn authorization_first() -> String {
-    format!("(?i)^(?:[ \t]*(?:{TCHAR}+[ \t]*)?,)*[ \t]*authorization[ \t]*(?:,.*)?$")
+/// `authorization` is `authorization` (R15: `*` does not cover it). The
+/// portable spelling tries each prefix of valid tokens; the PCRE one
+/// takes the longest prefix of valid tokens other than `authorization`.
+pub fn authorization_first() -> Expr {
+    Expr {
+        portable: format!("(?i)^(?:[ \t]*(?:{TCHAR}+[ \t]*)?,)*[ \t]*authorization[ \t]*(?:,.*)?$"),
+        pcre: format!(
+            "(?i)^(?>[ \t]*+(?:(?!authorization[ \t]*(?:,|$)){TCHAR}++[ \t]*+)?,)*+[ \t]*+authorization[ \t]*+(?:,|$)"
+        ),
+    }
 }
