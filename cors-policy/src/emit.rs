@@ -3,10 +3,11 @@
 //! - [`rust`]: a constant `cors_runtime::Policy<'static>` expression, for
 //!   `cors_policy!` and build scripts.
 //! - [`edge`]: the model the proxy backends share, and one module per proxy:
-//!   [`nginx`], [`haproxy`].
+//!   [`nginx`], [`haproxy`], [`apache`].
 //! - [`target`]: what the non-Rust backends share (options, capability
 //!   tables).
 
+pub mod apache;
 pub mod edge;
 pub mod haproxy;
 pub mod nginx;
