@@ -41,6 +41,14 @@ pub(crate) enum Command {
     /// Turn another product's CORS configuration into a policy file, then
     /// lint it.
     Import(ImportArgs),
+    /// Compile a policy to a proxy's configuration: nginx, HAProxy or Apache
+    /// httpd. Without --listen, a snippet to include; with --listen and
+    /// --upstream, a configuration the server runs on its own.
+    ///
+    /// Exit status: 0 when written, 2 when the policy is invalid or an
+    /// option unusable.
+    #[command(after_long_help = crate::commands::emit::capability_help())]
+    Emit(EmitArgs),
     /// Print the JSON Schema of the policy file, for editors (taplo, Even
     /// Better TOML).
     Schema,
@@ -212,5 +220,34 @@ pub(crate) struct ImportArgs {
     pub(crate) file: PathBuf,
     /// Write the policy here instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+}
+
+/// Proxies `cors emit` writes.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum EmitTarget {
+    /// nginx 1.22+ (`include` in a `server` block; `nginx -p DIR -c FILE`).
+    Nginx,
+    /// HAProxy 2.6+ (a `frontend` section's rules; `haproxy -f FILE`).
+    Haproxy,
+    /// Apache httpd 2.4 (a `<VirtualHost>`'s directives; `apache2 -f FILE`).
+    Apache,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EmitArgs {
+    #[command(flatten)]
+    pub(crate) policy: PolicyArgs,
+    /// The proxy to write a configuration for.
+    #[arg(long, value_enum)]
+    pub(crate) target: EmitTarget,
+    /// Write a complete configuration listening here (`ADDRESS:PORT`).
+    #[arg(long, value_name = "ADDR:PORT", requires = "upstream")]
+    pub(crate) listen: Option<String>,
+    /// Where a complete configuration sends what the edge does not answer.
+    #[arg(long, value_name = "URL", requires = "listen")]
+    pub(crate) upstream: Option<String>,
+    /// Write to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
 }

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub(crate) mod check;
+pub(crate) mod emit;
 pub(crate) mod explain;
 pub(crate) mod import;
 pub(crate) mod lint;

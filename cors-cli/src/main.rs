@@ -23,6 +23,7 @@ fn main() -> ExitCode {
         cli::Command::Explain(args) => commands::explain::run(&args, &mut out, &mut err),
         cli::Command::Probe(args) => commands::probe::run(&args, &mut out, &mut err),
         cli::Command::Import(args) => commands::import::run(&args, &mut out, &mut err),
+        cli::Command::Emit(args) => commands::emit::run(&args, &mut err),
         cli::Command::Schema => commands::schema::run(&mut out),
     };
     ExitCode::from(code)

@@ -228,7 +228,12 @@ impl Edge {
                 crate::DEFAULT_METHODS
                     .iter()
                     .map(|m| m.to_string())
-                    .chain(spec.methods.iter().cloned())
+                    .chain(
+                        spec.methods
+                            .iter()
+                            .filter(|m| !crate::DEFAULT_METHODS.contains(&m.as_str()))
+                            .cloned(),
+                    )
                     .map(|m| regex::escape(&m)),
             )
             .unwrap_or_else(regex::token)

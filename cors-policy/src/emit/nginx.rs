@@ -54,7 +54,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
         Capability {
             feature: "empty header lines",
             support: Support::Partial,
-            note: "an empty `Origin` or `Access-Control-Request-Method` line is taken for a missing one",
+            note: "an empty `Origin`, `Access-Control-Request-Method` or `Sec-Fetch-Site` line is taken for a missing one",
         },
     ],
 };

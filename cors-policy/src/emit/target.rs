@@ -165,3 +165,61 @@ pub fn header_name(h: ResponseHeader) -> &'static str {
         ResponseHeader::ContentType => "Content-Type",
     }
 }
+
+/// A backend other than Rust: a server configuration `cors emit` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// nginx 1.22+.
+    Nginx,
+    /// HAProxy 2.6+.
+    Haproxy,
+    /// Apache httpd 2.4.
+    Apache,
+}
+
+impl Target {
+    /// Every target, in the order the README lists them.
+    pub const ALL: [Target; 3] = [Target::Nginx, Target::Haproxy, Target::Apache];
+
+    /// What the target can express.
+    pub fn capabilities(self) -> &'static Capabilities {
+        match self {
+            Target::Nginx => &super::nginx::CAPABILITIES,
+            Target::Haproxy => &super::haproxy::CAPABILITIES,
+            Target::Apache => &super::apache::CAPABILITIES,
+        }
+    }
+
+    /// The configuration for `compiled` (from the file named `source`): a
+    /// snippet to include, or with `full` a configuration the server runs
+    /// on its own.
+    ///
+    /// ```
+    /// use cors_policy::emit::target::{Full, Target};
+    /// let compiled = cors_policy::compile(
+    ///     &cors_policy::Source::new("api.toml", r#"origins = ["https://app.example.com"]"#),
+    ///     &Default::default(),
+    /// ).unwrap();
+    /// let snippet = Target::Nginx.emit(&compiled, "api.toml", None).unwrap();
+    /// assert!(snippet.contains(&compiled.fingerprint()));
+    /// let full = Full { listen: "127.0.0.1:8080".into(), upstream: "http://127.0.0.1:3000".into() };
+    /// let haproxy = Target::Haproxy.emit(&compiled, "api.toml", Some(&full)).unwrap();
+    /// assert!(haproxy.contains("server service 127.0.0.1:3000"));
+    /// ```
+    pub fn emit(
+        self,
+        compiled: &crate::Compiled,
+        source: &str,
+        full: Option<&Full>,
+    ) -> Result<String, crate::Error> {
+        let edge = super::edge::Edge::new(compiled, source);
+        Ok(match (self, full) {
+            (Target::Nginx, None) => super::nginx::snippet(&edge),
+            (Target::Nginx, Some(f)) => super::nginx::full(&edge, f),
+            (Target::Haproxy, None) => super::haproxy::snippet(&edge),
+            (Target::Haproxy, Some(f)) => super::haproxy::full(&edge, f)?,
+            (Target::Apache, None) => super::apache::snippet(&edge),
+            (Target::Apache, Some(f)) => super::apache::full(&edge, f),
+        })
+    }
+}
