@@ -201,6 +201,9 @@ fn body(edge: &Edge) -> String {
             }
             match a.headers.iter().find(|(n, _)| *n == h) {
                 Some((_, Value::Text(t))) => {
+                    // mod_setenvif reads `$0`–`$9` as backreferences;
+                    // `\$` is a literal `$`.
+                    let t = t.replace('$', "\\$");
                     let _ = write!(out, " {}", quoted(&format!("{}={t}", variable(h))));
                 }
                 Some((_, Value::Origin)) => {
