@@ -101,10 +101,7 @@ fn classify(out: &mut String, var: &str, header: &str, c: &Classifier) {
 /// The directives for a `<VirtualHost>` (or the main server), with the
 /// header comment.
 pub fn snippet(edge: &Edge) -> String {
-    let mut out = String::new();
-    for line in edge.header_comment() {
-        let _ = writeln!(out, "# {line}");
-    }
+    let mut out = edge.comment_block();
     out.push_str(
         "# Include in a <VirtualHost> or the main server; needs mod_setenvif,\n\
          # mod_rewrite, mod_headers and mod_authz_core (see the corsc README, Apache).\n\n",
@@ -307,10 +304,7 @@ fn body(edge: &Edge) -> String {
 /// (pid, mutexes) go to the directory the environment variable
 /// `APACHE_RUN_DIR` names.
 pub fn full(edge: &Edge, full: &Full) -> String {
-    let mut out = String::new();
-    for line in edge.header_comment() {
-        let _ = writeln!(out, "# {line}");
-    }
+    let mut out = edge.comment_block();
     let modules = [
         ("mpm_event_module", "mod_mpm_event.so"),
         ("authz_core_module", "mod_authz_core.so"),

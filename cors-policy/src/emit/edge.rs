@@ -317,6 +317,15 @@ impl Edge {
         }
     }
 
+    /// The comment that opens every emitted file, as `# ` lines (the
+    /// comment syntax of nginx, HAProxy and Apache httpd alike).
+    pub fn comment_block(&self) -> String {
+        self.header_comment()
+            .iter()
+            .map(|line| format!("# {line}\n"))
+            .collect()
+    }
+
     /// The lines of the comment that opens every emitted file: what made
     /// it, from which file and policy, and the policy's fingerprint.
     pub fn header_comment(&self) -> Vec<String> {

@@ -114,10 +114,7 @@ fn classify(out: &mut String, var: &str, name: &str, c: &Classifier, gate: &str)
 
 /// The rules for a `frontend` or `listen` section.
 pub fn snippet(edge: &Edge) -> String {
-    let mut out = String::new();
-    for line in edge.header_comment() {
-        let _ = writeln!(out, "# {line}");
-    }
+    let mut out = edge.comment_block();
     out.push_str(
         "# Paste into a `frontend` or `listen` section with `mode http`; the global\n\
          # section needs `tune.bufsize 32768` (see the corsc README, HAProxy).\n\n",
@@ -311,10 +308,7 @@ fn upstream_address(url: &str) -> Result<&str, Error> {
 /// `full.listen` with the rules, and the service as the only backend.
 pub fn full(edge: &Edge, full: &Full) -> Result<String, Error> {
     let upstream = upstream_address(&full.upstream)?;
-    let mut out = String::new();
-    for line in edge.header_comment() {
-        let _ = writeln!(out, "# {line}");
-    }
+    let mut out = edge.comment_block();
     let _ = writeln!(
         out,
         "# Run: haproxy -f <this file>\n\

@@ -115,10 +115,7 @@ fn classify(out: &mut String, letter_var: &str, header_var: &str, c: &Classifier
 
 /// The directives for inside a `server { }` block, with the header comment.
 pub fn snippet(edge: &Edge) -> String {
-    let mut out = String::new();
-    for line in edge.header_comment() {
-        let _ = writeln!(out, "# {line}");
-    }
+    let mut out = edge.comment_block();
     out.push_str("# Include inside a `server { }` block (see the corsc README, nginx).\n\n");
     out.push_str(&body(edge));
     out
@@ -281,10 +278,7 @@ fn body(edge: &Edge) -> String {
 /// Paths (pid, temporary files) are relative to the `-p` prefix, and logs
 /// go to standard error, so it runs without root in any directory.
 pub fn full(edge: &Edge, full: &Full) -> String {
-    let mut out = String::new();
-    for line in edge.header_comment() {
-        let _ = writeln!(out, "# {line}");
-    }
+    let mut out = edge.comment_block();
     let _ = writeln!(
         out,
         "# Run: nginx -p <a writable directory> -c <this file>\n\
