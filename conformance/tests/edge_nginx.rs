@@ -37,7 +37,8 @@ fn nginx_passes_the_corpus() {
         let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
         std::fs::create_dir(dir.path().join("tmp")).map_err(|e| e.to_string())?;
         let conf = dir.path().join("nginx.conf");
-        std::fs::write(&conf, nginx::full(&edge, &full)).map_err(|e| e.to_string())?;
+        std::fs::write(&conf, nginx::full(&edge, &full).map_err(|e| e.to_string())?)
+            .map_err(|e| e.to_string())?;
         let mut command = Command::new(binary("nginx"));
         command.arg("-p").arg(dir.path()).arg("-c").arg(&conf);
         Process::spawn(command, ([127, 0, 0, 1], port).into(), dir)

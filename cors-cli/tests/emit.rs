@@ -124,3 +124,33 @@ fn the_readme_shows_each_capability_table() {
         );
     }
 }
+
+/// nginx has no escape for `$` in a string (it starts a variable), so a
+/// token holding one is refused at emit time, naming the header; the
+/// targets that can write it literally accept the policy.
+#[test]
+fn nginx_refuses_a_dollar_it_cannot_write() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let policy = dir.path().join("dollar.toml");
+    std::fs::write(
+        &policy,
+        "origins = [\"https://app.example.com\"]\nmethods = [\"M$X\"]\n",
+    )
+    .expect("write");
+    let policy = policy.to_str().expect("utf-8 path");
+    let out = cors(&["emit", policy, "--target", "nginx"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("Access-Control-Allow-Methods: M$X") && err.contains("no escape"),
+        "{err}"
+    );
+    for target in ["haproxy", "apache"] {
+        let out = cors(&["emit", policy, "--target", target]);
+        assert!(
+            out.status.success(),
+            "{target}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

@@ -51,6 +51,11 @@ pub const CAPABILITIES: Capabilities = Capabilities {
             support: Support::Partial,
             note: "an empty `Origin`, `Access-Control-Request-Method` or `Sec-Fetch-Site` line is read as a missing one",
         },
+        Capability {
+            feature: "`OPTIONS *`",
+            support: Support::Partial,
+            note: "httpd answers it itself, without CORS headers (fails closed; browsers never send it)",
+        },
     ],
 };
 

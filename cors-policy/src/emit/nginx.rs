@@ -28,6 +28,8 @@ use std::fmt::Write as _;
 
 use cors_runtime::ResponseHeader;
 
+use crate::Error;
+
 use super::edge::{Classifier, Edge, FINGERPRINT_HEADER, SEC_FETCH_SITE, Value, method};
 use super::target::{Capabilities, Capability, Full, HeaderLines, Repeated, Support, header_name};
 
@@ -55,6 +57,16 @@ pub const CAPABILITIES: Capabilities = Capabilities {
             feature: "empty header lines",
             support: Support::Partial,
             note: "an empty `Origin`, `Access-Control-Request-Method` or `Sec-Fetch-Site` line is taken for a missing one",
+        },
+        Capability {
+            feature: "trailing whitespace",
+            support: Support::Partial,
+            note: "nginx keeps a trailing tab on a header value, so such an `Origin` matches no pattern and is refused (fails closed)",
+        },
+        Capability {
+            feature: "`$` in a token",
+            support: Support::Refused,
+            note: "a `$` starts an nginx variable and has no escape: `cors emit` refuses the policy",
         },
     ],
 };
@@ -113,12 +125,37 @@ fn classify(out: &mut String, letter_var: &str, header_var: &str, c: &Classifier
     }
 }
 
+/// Refuses a policy whose answers hold a `$`: in an nginx string `$`
+/// starts a variable and there is no escape for it, so `X-A$b` would be
+/// sent as `X-A` followed by whatever `$b` holds.
+fn refuse_dollars(edge: &Edge) -> Result<(), Error> {
+    for rule in &edge.rules {
+        for (h, v) in &rule.action.headers {
+            if let Value::Text(t) = v
+                && t.contains('$')
+            {
+                return Err(Error::Emit(format!(
+                    "nginx cannot send `{}: {t}`: a `$` in an nginx string starts a variable \
+                     and nginx has no escape for it; rename the token, or enforce this policy \
+                     with another target (haproxy and apache write it literally)",
+                    header_name(*h)
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The directives for inside a `server { }` block, with the header comment.
-pub fn snippet(edge: &Edge) -> String {
+///
+/// # Errors
+/// [`Error::Emit`] when an answer holds a `$` (see `refuse_dollars`).
+pub fn snippet(edge: &Edge) -> Result<String, Error> {
+    refuse_dollars(edge)?;
     let mut out = edge.comment_block();
     out.push_str("# Include inside a `server { }` block (see the corsc README, nginx).\n\n");
     out.push_str(&body(edge));
-    out
+    Ok(out)
 }
 
 /// The directives of [`snippet`], without its header comment.
@@ -277,7 +314,11 @@ fn body(edge: &Edge) -> String {
 /// `full.listen` with the snippet, proxying the rest to `full.upstream`.
 /// Paths (pid, temporary files) are relative to the `-p` prefix, and logs
 /// go to standard error, so it runs without root in any directory.
-pub fn full(edge: &Edge, full: &Full) -> String {
+///
+/// # Errors
+/// [`Error::Emit`] when an answer holds a `$` (see `refuse_dollars`).
+pub fn full(edge: &Edge, full: &Full) -> Result<String, Error> {
+    refuse_dollars(edge)?;
     let mut out = edge.comment_block();
     let _ = writeln!(
         out,
@@ -318,5 +359,5 @@ pub fn full(edge: &Edge, full: &Full) -> String {
          }}",
         full.upstream
     );
-    out
+    Ok(out)
 }

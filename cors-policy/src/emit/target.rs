@@ -214,8 +214,8 @@ impl Target {
     ) -> Result<String, crate::Error> {
         let edge = super::edge::Edge::new(compiled, source);
         Ok(match (self, full) {
-            (Target::Nginx, None) => super::nginx::snippet(&edge),
-            (Target::Nginx, Some(f)) => super::nginx::full(&edge, f),
+            (Target::Nginx, None) => super::nginx::snippet(&edge)?,
+            (Target::Nginx, Some(f)) => super::nginx::full(&edge, f)?,
             (Target::Haproxy, None) => super::haproxy::snippet(&edge),
             (Target::Haproxy, Some(f)) => super::haproxy::full(&edge, f)?,
             (Target::Apache, None) => super::apache::snippet(&edge),
