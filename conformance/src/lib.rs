@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 pub mod dangerous;
 mod delivered;
+pub mod edge_server;
 pub mod frameworks;
 pub mod live;
 pub mod reference;

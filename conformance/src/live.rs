@@ -66,6 +66,12 @@ pub struct Upstream {
 impl Upstream {
     /// Starts it on a free loopback port.
     pub fn start() -> io::Result<Upstream> {
+        Upstream::start_with("")
+    }
+
+    /// Starts one whose every response also carries `headers` (raw lines,
+    /// each ending in `\r\n`): a service that sets CORS headers itself.
+    pub fn start_with(headers: &'static str) -> io::Result<Upstream> {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
         let addr = listener.local_addr()?;
         let stop = Arc::new(AtomicBool::new(false));
@@ -77,7 +83,7 @@ impl Upstream {
                 }
                 if let Ok(stream) = stream {
                     thread::spawn(move || {
-                        let _ = serve_one(stream);
+                        let _ = serve_one(stream, headers);
                     });
                 }
             }
@@ -99,7 +105,7 @@ impl Drop for Upstream {
 }
 
 /// Reads requests on one connection and answers each.
-fn serve_one(stream: TcpStream) -> io::Result<()> {
+fn serve_one(stream: TcpStream, headers: &str) -> io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut writer = stream;
@@ -127,7 +133,7 @@ fn serve_one(stream: TcpStream) -> io::Result<()> {
         let text = "upstream";
         write!(
             writer,
-            "HTTP/1.1 200 OK\r\n{SERVED_BY}: upstream\r\ncontent-type: text/plain\r\ncontent-length: {}\r\n\r\n{text}",
+            "HTTP/1.1 200 OK\r\n{SERVED_BY}: upstream\r\n{headers}content-type: text/plain\r\ncontent-length: {}\r\n\r\n{text}",
             text.len()
         )?;
         writer.flush()?;

@@ -228,6 +228,8 @@ pub(crate) struct ImportArgs {
 pub(crate) enum EmitTarget {
     /// nginx 1.22+ (`include` in a `server` block; `nginx -p DIR -c FILE`).
     Nginx,
+    /// Caddy 2.6+ (a `route` block to `import` in a site block; `caddy run --config FILE --adapter caddyfile`).
+    Caddy,
     /// HAProxy 2.6+ (a `frontend` section's rules; `haproxy -f FILE`).
     Haproxy,
     /// Apache httpd 2.4 (a `<VirtualHost>`'s directives; `apache2 -f FILE`).

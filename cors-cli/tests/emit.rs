@@ -7,6 +7,8 @@
 use std::path::Path;
 use std::process::Command;
 
+use cors_policy::emit::target::Target;
+
 fn cors(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_cors"))
         .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
@@ -17,7 +19,7 @@ fn cors(args: &[&str]) -> std::process::Output {
 
 #[test]
 fn examples_edge_is_up_to_date() {
-    for target in ["nginx", "haproxy", "apache"] {
+    for target in Target::ALL.map(|t| t.capabilities().target) {
         let out = cors(&[
             "emit",
             "examples/policies/api.toml",
@@ -145,7 +147,7 @@ fn nginx_refuses_a_dollar_it_cannot_write() {
         err.contains("Access-Control-Allow-Methods: M$X") && err.contains("no escape"),
         "{err}"
     );
-    for target in ["haproxy", "apache"] {
+    for target in ["caddy", "haproxy", "apache"] {
         let out = cors(&["emit", policy, "--target", target]);
         assert!(
             out.status.success(),

@@ -3,11 +3,12 @@
 //! - [`rust`]: a constant `cors_runtime::Policy<'static>` expression, for
 //!   `cors_policy!` and build scripts.
 //! - [`edge`]: the model the proxy backends share, and one module per proxy:
-//!   [`nginx`], [`haproxy`], [`apache`].
+//!   [`nginx`], [`caddy`], [`haproxy`], [`apache`].
 //! - [`target`]: what the non-Rust backends share (options, capability
 //!   tables).
 
 pub mod apache;
+pub mod caddy;
 pub mod edge;
 pub mod haproxy;
 pub mod nginx;

@@ -12,6 +12,7 @@ use crate::cli::{EmitArgs, EmitTarget};
 fn target(t: EmitTarget) -> Target {
     match t {
         EmitTarget::Nginx => Target::Nginx,
+        EmitTarget::Caddy => Target::Caddy,
         EmitTarget::Haproxy => Target::Haproxy,
         EmitTarget::Apache => Target::Apache,
     }

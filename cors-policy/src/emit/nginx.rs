@@ -137,7 +137,7 @@ fn refuse_dollars(edge: &Edge) -> Result<(), Error> {
                 return Err(Error::Emit(format!(
                     "nginx cannot send `{}: {t}`: a `$` in an nginx string starts a variable \
                      and nginx has no escape for it; rename the token, or enforce this policy \
-                     with another target (haproxy and apache write it literally)",
+                     with another target (caddy, haproxy and apache write it literally)",
                     header_name(*h)
                 )));
             }

@@ -171,6 +171,8 @@ pub fn header_name(h: ResponseHeader) -> &'static str {
 pub enum Target {
     /// nginx 1.22+.
     Nginx,
+    /// Caddy 2.6+ (Caddyfile).
+    Caddy,
     /// HAProxy 2.6+.
     Haproxy,
     /// Apache httpd 2.4.
@@ -179,12 +181,18 @@ pub enum Target {
 
 impl Target {
     /// Every target, in the order the README lists them.
-    pub const ALL: [Target; 3] = [Target::Nginx, Target::Haproxy, Target::Apache];
+    pub const ALL: [Target; 4] = [
+        Target::Nginx,
+        Target::Caddy,
+        Target::Haproxy,
+        Target::Apache,
+    ];
 
     /// What the target can express.
     pub fn capabilities(self) -> &'static Capabilities {
         match self {
             Target::Nginx => &super::nginx::CAPABILITIES,
+            Target::Caddy => &super::caddy::CAPABILITIES,
             Target::Haproxy => &super::haproxy::CAPABILITIES,
             Target::Apache => &super::apache::CAPABILITIES,
         }
@@ -216,6 +224,8 @@ impl Target {
         Ok(match (self, full) {
             (Target::Nginx, None) => super::nginx::snippet(&edge)?,
             (Target::Nginx, Some(f)) => super::nginx::full(&edge, f)?,
+            (Target::Caddy, None) => super::caddy::snippet(&edge)?,
+            (Target::Caddy, Some(f)) => super::caddy::full(&edge, f)?,
             (Target::Haproxy, None) => super::haproxy::snippet(&edge),
             (Target::Haproxy, Some(f)) => super::haproxy::full(&edge, f)?,
             (Target::Apache, None) => super::apache::snippet(&edge),
