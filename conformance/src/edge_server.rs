@@ -63,6 +63,9 @@ pub fn serve(
             c.arg("-f").arg(conf).arg("-db");
             c
         }
+        Target::S3 | Target::Gcs => {
+            return Err(format!("{target:?} is a bucket, not a server"));
+        }
         Target::Apache => {
             let conf = write("httpd.conf")?;
             let mut c = Command::new(binary("apache2"));
@@ -78,10 +81,10 @@ pub fn serve(
 
 /// Every corpus case through `target`, one server per policy and profile.
 pub fn run_corpus(target: Target) -> LiveReport {
-    run_live(
-        target.capabilities().lines,
-        &mut |file, select, upstream: &Upstream| {
-            serve(target, &file.compiled(select), &file.file, &upstream.url())
-        },
-    )
+    let Some(lines) = target.capabilities().lines else {
+        panic!("{target:?} is a bucket, not a server");
+    };
+    run_live(lines, &mut |file, select, upstream: &Upstream| {
+        serve(target, &file.compiled(select), &file.file, &upstream.url())
+    })
 }

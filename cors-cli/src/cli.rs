@@ -41,12 +41,14 @@ pub(crate) enum Command {
     /// Turn another product's CORS configuration into a policy file, then
     /// lint it.
     Import(ImportArgs),
-    /// Compile a policy to a proxy's configuration: nginx, HAProxy or Apache
-    /// httpd. Without --listen, a snippet to include; with --listen and
-    /// --upstream, a configuration the server runs on its own.
+    /// Compile a policy to a proxy's configuration (nginx, Caddy, HAProxy,
+    /// Apache httpd) or a bucket's CORS rules (S3, GCS). For a proxy,
+    /// without --listen, a snippet to include; with --listen and --upstream,
+    /// a configuration the server runs on its own.
     ///
-    /// Exit status: 0 when written, 2 when the policy is invalid or an
-    /// option unusable.
+    /// Exit status: 0 when written, 2 when the policy is invalid, the target
+    /// cannot express it exactly (diagnostics on stderr), or an option is
+    /// unusable.
     #[command(after_long_help = crate::commands::emit::capability_help())]
     Emit(EmitArgs),
     /// Print the JSON Schema of the policy file, for editors (taplo, Even
@@ -234,6 +236,10 @@ pub(crate) enum EmitTarget {
     Haproxy,
     /// Apache httpd 2.4 (a `<VirtualHost>`'s directives; `apache2 -f FILE`).
     Apache,
+    /// Amazon S3 bucket CORS rules (`aws s3api put-bucket-cors --cors-configuration file://FILE`).
+    S3,
+    /// Google Cloud Storage bucket CORS rules (`gcloud storage buckets update gs://BUCKET --cors-file=FILE`).
+    Gcs,
 }
 
 #[derive(Debug, Args)]

@@ -2,7 +2,7 @@
 //! writes for `examples/policies/api.toml` today (regenerate them with the
 //! command in `examples/edge/README.md`), and unusable options fail with
 //! exit status 2. The corpus runs through each real server in
-//! `conformance/tests/edge_*.rs`.
+//! `conformance/tests/edge_servers.rs`.
 
 use std::path::Path;
 use std::process::Command;
@@ -19,15 +19,15 @@ fn cors(args: &[&str]) -> std::process::Output {
 
 #[test]
 fn examples_edge_is_up_to_date() {
-    for target in Target::ALL.map(|t| t.capabilities().target) {
-        let out = cors(&[
-            "emit",
-            "examples/policies/api.toml",
-            "--policy",
-            "api",
-            "--target",
-            target,
-        ]);
+    let proxies = Target::PROXIES.map(|t| (t, ["examples/policies/api.toml", "--policy", "api"]));
+    let buckets = [Target::S3, Target::Gcs].map(|t| (t, ["examples/policies/assets.toml", "", ""]));
+    for (target, [policy, flag, name]) in proxies.into_iter().chain(buckets) {
+        let target = target.capabilities().target;
+        let mut args = vec!["emit", policy, "--target", target];
+        if !flag.is_empty() {
+            args.extend([flag, name]);
+        }
+        let out = cors(&args);
         assert!(
             out.status.success(),
             "{}",
@@ -35,7 +35,10 @@ fn examples_edge_is_up_to_date() {
         );
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../examples/edge")
-            .join(format!("api.{target}.conf"));
+            .join(match target {
+                "s3" | "gcs" => format!("assets.{target}.json"),
+                _ => format!("api.{target}.conf"),
+            });
         let checked_in = std::fs::read_to_string(&path).expect("the example exists");
         assert!(
             checked_in == String::from_utf8_lossy(&out.stdout),

@@ -15,7 +15,8 @@
 //! ```
 //!
 //! Codes: `CORS0xx` file structure, `CORS1xx` origins, `CORS2xx` credentials,
-//! `CORS3xx` methods and headers, `CORS4xx` caching.
+//! `CORS3xx` methods and headers, `CORS4xx` caching, `CORS5xx` what a
+//! backend cannot express (run by that backend, at emit time).
 
 use std::ops::Range;
 
@@ -26,6 +27,11 @@ use crate::fix::Fix;
 
 mod allow_headers_wildcard_authorization;
 mod broad_wildcard_with_credentials;
+mod bucket_credentials;
+mod bucket_forbid;
+mod bucket_headers;
+mod bucket_methods;
+mod bucket_origin_form;
 mod credentials_with_any_origin;
 mod credentials_with_wildcard_list;
 mod duplicate_entry;
@@ -171,9 +177,54 @@ static RULES: &[&dyn Rule] = &[
     &max_age_above_browser_limit::MaxAgeAboveBrowserLimit,
 ];
 
+/// The refusals of the bucket backends (`cors emit --target s3|gcs`): not
+/// run on every policy, only when emitting for a bucket.
+static BUCKET_RULES: &[&RuleMeta] = &[
+    bucket_origin_form::META,
+    bucket_credentials::META,
+    bucket_methods::META,
+    bucket_headers::META,
+    bucket_forbid::META,
+];
+
 /// Every rule's identity and document, in code order.
 pub fn all() -> impl ExactSizeIterator<Item = &'static RuleMeta> {
-    RULES.iter().map(|r| r.meta())
+    RULES
+        .iter()
+        .map(|r| r.meta())
+        .chain(BUCKET_RULES.iter().copied())
+        .collect::<Vec<_>>()
+        .into_iter()
+}
+
+/// What `bucket` cannot express of the selected policy `p` (lowered to
+/// `spec`), as diagnostics: errors no `[lints]` level relaxes.
+pub(crate) fn bucket_refusals(
+    p: &Effective<'_>,
+    spec: &crate::PolicySpec,
+    bucket: crate::emit::bucket::Bucket,
+) -> Vec<Diagnostic> {
+    let found = [
+        (
+            bucket_origin_form::META,
+            bucket_origin_form::check(p, bucket),
+        ),
+        (
+            bucket_credentials::META,
+            bucket_credentials::check(p, spec, bucket),
+        ),
+        (bucket_methods::META, bucket_methods::check(p, bucket)),
+        (bucket_headers::META, bucket_headers::check(p, spec, bucket)),
+        (bucket_forbid::META, bucket_forbid::check(p, bucket)),
+    ];
+    let mut cx = Context::new(&[], "");
+    cx.set_context(p.describe());
+    for (meta, findings) in found {
+        for finding in findings {
+            cx.report(meta, finding);
+        }
+    }
+    cx.into_diagnostics()
 }
 
 /// Finds a rule by code (`CORS201`) or name (`credentials-with-any-origin`),

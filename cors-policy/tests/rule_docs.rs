@@ -2,8 +2,39 @@
 //! rule (and its rendered diagnostics are snapshotted), the "use instead"
 //! example does not.
 
-use cors_policy::rules;
-use cors_policy::{Source, check};
+use cors_policy::emit::target::Target;
+use cors_policy::rules::{self, RuleMeta};
+use cors_policy::{Error, Source, check, compile};
+
+/// A bucket refusal (`CORS5xx`) runs when emitting: the bad example,
+/// whose first line names the target (`# --target s3`), is refused with
+/// the rule's diagnostic; the good one is emitted.
+fn bucket_refusal(meta: &RuleMeta, bad: &str, good: &str) {
+    let target = match bad.lines().next() {
+        Some("# --target s3") => Target::S3,
+        Some("# --target gcs") => Target::Gcs,
+        other => panic!("{}: the bad example names no target: {other:?}", meta.code),
+    };
+    let emit = |name: &str, text: &str| {
+        let source = Source::new(format!("{}-{name}.toml", meta.name), text);
+        let compiled = compile(&source, &Default::default()).expect("the example compiles");
+        target.emit(&compiled, &source.name, None)
+    };
+    match emit("bad", bad) {
+        Err(Error::Policy(report)) => {
+            assert!(
+                report.diagnostics().iter().any(|d| d.code == meta.code),
+                "{}: bad example not reported:\n{report}",
+                meta.code
+            );
+            insta::assert_snapshot!(format!("{}-{}", meta.code, meta.name), report.to_string());
+        }
+        other => panic!("{}: bad example not refused: {other:?}", meta.code),
+    }
+    if let Err(e) = emit("good", good) {
+        panic!("{}: good example refused:\n{e}", meta.code);
+    }
+}
 
 /// The ```toml blocks of a doc, in order.
 fn toml_blocks(doc: &str) -> Vec<String> {
@@ -37,6 +68,11 @@ fn doc_examples_trigger_their_rule_and_fixes_do_not() {
             .expect("example section");
         let examples = toml_blocks(example);
         assert_eq!(examples.len(), 2, "{}: a bad and a good example", meta.code);
+        if meta.code.starts_with("CORS5") {
+            bucket_refusal(meta, &examples[0], &examples[1]);
+            checked += 1;
+            continue;
+        }
         let bad = check(&Source::new(
             format!("{}-bad.toml", meta.name),
             examples[0].clone(),

@@ -6,7 +6,7 @@ use std::io::Write;
 use cors_policy::Selection;
 use cors_policy::emit::target::{Full, Target};
 
-use super::{EXIT_USAGE, load_compiled};
+use super::{EXIT_USAGE, load_compiled, render};
 use crate::cli::{EmitArgs, EmitTarget};
 
 fn target(t: EmitTarget) -> Target {
@@ -15,6 +15,8 @@ fn target(t: EmitTarget) -> Target {
         EmitTarget::Caddy => Target::Caddy,
         EmitTarget::Haproxy => Target::Haproxy,
         EmitTarget::Apache => Target::Apache,
+        EmitTarget::S3 => Target::S3,
+        EmitTarget::Gcs => Target::Gcs,
     }
 }
 
@@ -49,6 +51,15 @@ pub(crate) fn run(args: &EmitArgs, err: &mut dyn Write) -> u8 {
     );
     let text = match target(args.target).emit(&loaded.compiled, &name, full.as_ref()) {
         Ok(text) => text,
+        Err(cors_policy::Error::Policy(report)) => {
+            let _ = write!(err, "{}", render::diagnostics(&report));
+            let _ = writeln!(
+                err,
+                "error: {} cannot express this policy exactly; nothing was written",
+                target(args.target).capabilities().target
+            );
+            return EXIT_USAGE;
+        }
         Err(e) => {
             let _ = writeln!(err, "error: {e}");
             return EXIT_USAGE;

@@ -29,11 +29,11 @@ use super::target::{Capabilities, Capability, Full, HeaderLines, Repeated, Suppo
 /// What Apache httpd can express of a policy.
 pub const CAPABILITIES: Capabilities = Capabilities {
     target: "apache",
-    lines: HeaderLines {
+    lines: Some(HeaderLines {
         repeated: Repeated::Joined(", "),
         repeated_list: Repeated::Joined(", "),
         empty_is_absent: true,
-    },
+    }),
     rows: &[
         Capability::EXACT_PATTERNS,
         Capability::WILDCARD_PATTERNS,

@@ -34,11 +34,11 @@ use crate::Error;
 /// What Caddy can express of a policy.
 pub const CAPABILITIES: Capabilities = Capabilities {
     target: "caddy",
-    lines: HeaderLines {
+    lines: Some(HeaderLines {
         repeated: Repeated::Joined(","),
         repeated_list: Repeated::Joined(","),
         empty_is_absent: false,
-    },
+    }),
     rows: &[
         Capability::EXACT_PATTERNS,
         Capability::WILDCARD_PATTERNS,

@@ -30,11 +30,11 @@ use crate::Error;
 /// What HAProxy can express of a policy.
 pub const CAPABILITIES: Capabilities = Capabilities {
     target: "haproxy",
-    lines: HeaderLines {
+    lines: Some(HeaderLines {
         repeated: Repeated::EachLine,
         repeated_list: Repeated::LastLineOnly,
         empty_is_absent: false,
-    },
+    }),
     rows: &[
         Capability::EXACT_PATTERNS,
         Capability::WILDCARD_PATTERNS,

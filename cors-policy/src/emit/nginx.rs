@@ -36,11 +36,11 @@ use super::target::{Capabilities, Capability, Full, HeaderLines, Repeated, Suppo
 /// What nginx can express of a policy.
 pub const CAPABILITIES: Capabilities = Capabilities {
     target: "nginx",
-    lines: HeaderLines {
+    lines: Some(HeaderLines {
         repeated: Repeated::FirstLineOnly,
         repeated_list: Repeated::FirstLineOnly,
         empty_is_absent: true,
-    },
+    }),
     rows: &[
         Capability::EXACT_PATTERNS,
         Capability::WILDCARD_PATTERNS,

@@ -119,8 +119,9 @@ impl Capability {
 pub struct Capabilities {
     /// The target's name, as `--target` spells it.
     pub target: &'static str,
-    /// How it reads repeated and empty header lines.
-    pub lines: HeaderLines,
+    /// How it reads repeated and empty header lines (a proxy; buckets are
+    /// not run in tests).
+    pub lines: Option<HeaderLines>,
     /// The rows.
     pub rows: &'static [Capability],
 }
@@ -177,11 +178,25 @@ pub enum Target {
     Haproxy,
     /// Apache httpd 2.4.
     Apache,
+    /// Amazon S3 bucket CORS rules (JSON).
+    S3,
+    /// Google Cloud Storage bucket CORS rules (JSON).
+    Gcs,
 }
 
 impl Target {
     /// Every target, in the order the README lists them.
-    pub const ALL: [Target; 4] = [
+    pub const ALL: [Target; 6] = [
+        Target::Nginx,
+        Target::Caddy,
+        Target::Haproxy,
+        Target::Apache,
+        Target::S3,
+        Target::Gcs,
+    ];
+
+    /// The proxies: servers that answer requests with the configuration.
+    pub const PROXIES: [Target; 4] = [
         Target::Nginx,
         Target::Caddy,
         Target::Haproxy,
@@ -195,6 +210,8 @@ impl Target {
             Target::Caddy => &super::caddy::CAPABILITIES,
             Target::Haproxy => &super::haproxy::CAPABILITIES,
             Target::Apache => &super::apache::CAPABILITIES,
+            Target::S3 => &super::s3::CAPABILITIES,
+            Target::Gcs => &super::gcs::CAPABILITIES,
         }
     }
 
@@ -230,6 +247,13 @@ impl Target {
             (Target::Haproxy, Some(f)) => super::haproxy::full(&edge, f)?,
             (Target::Apache, None) => super::apache::snippet(&edge),
             (Target::Apache, Some(f)) => super::apache::full(&edge, f),
+            (Target::S3 | Target::Gcs, Some(_)) => {
+                return Err(crate::Error::Emit(
+                    "--listen and --upstream are for proxies; a bucket's CORS rules are one JSON document".to_string(),
+                ));
+            }
+            (Target::S3, None) => super::s3::configuration(compiled, source)?,
+            (Target::Gcs, None) => super::gcs::configuration(compiled)?,
         })
     }
 }

@@ -76,9 +76,14 @@ pub(in crate::commands) fn convert(text: &str) -> Result<Conversion, String> {
         }
         let allow_headers = if rule.allowed_headers.is_empty() {
             None
+        } else if rule.allowed_headers.iter().any(|h| h == "*") && !credentials {
+            // S3's `*` allows every requested header, Authorization too;
+            // a policy's `*` leaves Authorization out unless it is listed
+            // (R15).
+            Some(List::Items(vec!["*".into(), "authorization".into()]))
         } else if rule.allowed_headers.iter().any(|h| h == "*") {
             conversion.not_carried.push(format!(
-                "{label}: AllowedHeaders `*` makes S3 echo whatever headers the browser asks for; a compiled policy cannot, so list the headers your pages send"
+                "{label}: AllowedHeaders `*` with listed origins allows any header on credentialed requests, which browsers do not accept from a `*`; list the headers your pages send"
             ));
             Some(List::Any)
         } else {
