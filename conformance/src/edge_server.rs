@@ -10,7 +10,7 @@ use std::process::Command;
 use cors_policy::Compiled;
 use cors_policy::emit::target::{Full, Target};
 
-use crate::live::{LiveReport, Process, Upstream, binary, free_port, run_live};
+use crate::live::{LiveReport, LiveServer, Process, Upstream, binary, free_port, run_live};
 
 /// Starts `target` enforcing `compiled` (from the file named `source`),
 /// forwarding what it does not answer itself to `upstream`.
@@ -86,5 +86,6 @@ pub fn run_corpus(target: Target) -> LiveReport {
     };
     run_live(lines, &mut |file, select, upstream: &Upstream| {
         serve(target, &file.compiled(select), &file.file, &upstream.url())
+            .map(|p| Box::new(p) as Box<dyn LiveServer>)
     })
 }

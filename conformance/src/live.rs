@@ -317,8 +317,28 @@ pub fn as_read(headers: &[(String, Vec<u8>)], lines: HeaderLines) -> Vec<(String
     out
 }
 
+/// A server the corpus is sent to: a proxy [`Process`], or a service
+/// running in the test.
+pub trait LiveServer {
+    /// Where it listens.
+    fn addr(&self) -> SocketAddr;
+    /// Its output so far, for failure messages.
+    fn log(&self) -> String;
+}
+
+impl LiveServer for Process {
+    fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    fn log(&self) -> String {
+        Process::log(self)
+    }
+}
+
 /// A running server for one policy of the corpus.
-pub type Start<'a> = dyn FnMut(&CaseFile, &Select, &Upstream) -> Result<Process, String> + 'a;
+pub type Start<'a> =
+    dyn FnMut(&CaseFile, &Select, &Upstream) -> Result<Box<dyn LiveServer>, String> + 'a;
 
 /// What the corpus did through a live server.
 #[derive(Debug, Default)]
@@ -384,7 +404,7 @@ pub fn run_live(lines: HeaderLines, start: &mut Start<'_>) -> LiveReport {
                         .exclusions
                         .push(format!("{}: {}", file.file, case.name));
                 }
-                let result = send(server.addr, &case.method, &case.header_pairs())
+                let result = send(server.addr(), &case.method, &case.header_pairs())
                     .map_err(|e| e.to_string())
                     .and_then(|d| delivered_matches(&expected, &d));
                 if let Err(e) = result {
