@@ -7,6 +7,10 @@
 //! allowed); the service is always `http://localhost:SERVICE`. The two
 //! `localhost` origins are cross-origin but same-site, so a `SameSite=Lax`
 //! session cookie travels with `credentials: 'include'`.
+//!
+//! The same scenario runs against the axum example without its CORS layers
+//! behind real nginx (Debian's, `.ci/install-servers`) enforcing the same
+//! policies from the configuration `cors emit --target nginx` writes.
 
 use browser_tests::{Browser, Error, Fetched, PageServer, free_port, wait_for_port};
 use example_support::Profile;
@@ -284,4 +288,90 @@ async fn rocket_example_in_chromium() -> Result<(), Error> {
     shutdown.notify();
     let _ = server.await;
     result
+}
+
+/// nginx in front of the axum example served without CORS: `/api/` and
+/// `/public/` each go through a server block holding the snippet `cors
+/// emit --target nginx` writes for their policy (`api` with the `dev`
+/// profile, and `public`), which proxies to the service; the front server
+/// only routes. `enforce = false` leaves the snippets out (to show the
+/// scenario fails without them). Stopped when the process is dropped.
+fn nginx_in_front(
+    service_port: u16,
+    enforce: bool,
+) -> Result<cors_conformance::live::Process, Error> {
+    use cors_conformance::live::{Process, binary};
+    use cors_policy::emit::target::Target;
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/api.toml");
+    let text = std::fs::read_to_string(path)?;
+    let source = cors_policy::Source::new("api.toml", text);
+    let snippet = |policy: &str, profile: Option<&str>| -> Result<String, Error> {
+        if !enforce {
+            return Ok(String::new());
+        }
+        let selection = cors_policy::Selection {
+            policy: Some(policy.to_string()),
+            profile: profile.map(str::to_string),
+        };
+        let compiled = cors_policy::compile(&source, &selection).map_err(|r| r.to_string())?;
+        Ok(Target::Nginx.emit(&compiled, "api.toml", None)?)
+    };
+    let front = free_port()?;
+    let (api, public) = (free_port()?, free_port()?);
+    let dir = tempfile::tempdir()?;
+    std::fs::create_dir(dir.path().join("tmp"))?;
+    let mut conf = format!(
+        "pid tmp/nginx.pid;\nerror_log stderr;\nevents {{ worker_connections 64; }}\n\
+         http {{\n access_log off;\n client_body_temp_path tmp;\n proxy_temp_path tmp;\n\
+         fastcgi_temp_path tmp;\n uwsgi_temp_path tmp;\n scgi_temp_path tmp;\n\
+         server {{\n  listen 127.0.0.1:{front};\n\
+         location /public/ {{ proxy_pass http://127.0.0.1:{public}; }}\n\
+         location / {{ proxy_pass http://127.0.0.1:{api}; }}\n }}\n"
+    );
+    for (port, text) in [
+        (api, snippet("api", Some("dev"))?),
+        (public, snippet("public", None)?),
+    ] {
+        conf.push_str(&format!(
+            " server {{\n  listen 127.0.0.1:{port};\n{text}\n  location / {{ proxy_pass http://127.0.0.1:{service_port}; }}\n }}\n"
+        ));
+    }
+    conf.push_str("}\n");
+    let file = dir.path().join("nginx.conf");
+    std::fs::write(&file, conf)?;
+    let mut command = std::process::Command::new(binary("nginx"));
+    command.arg("-p").arg(dir.path()).arg("-c").arg(&file);
+    Ok(Process::spawn(
+        command,
+        ([127, 0, 0, 1], front).into(),
+        dir,
+    )?)
+}
+
+/// The scenario through nginx in front of the axum example (served without
+/// CORS), once enforcing the policies and once without them.
+async fn behind_nginx(enforce: bool) -> Result<(), Error> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let port = listener.local_addr()?.port();
+    let server = tokio::spawn(example_axum::serve(listener, None));
+    let nginx = nginx_in_front(port, enforce)?;
+    let result = scenario("axum behind nginx", nginx.addr.port()).await;
+    drop(nginx);
+    server.abort();
+    result
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn axum_behind_nginx_in_chromium() -> Result<(), Error> {
+    behind_nginx(true).await
+}
+
+/// Without the emitted snippets the same scenario fails, so the test above
+/// passes because nginx enforces the policies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn axum_behind_nginx_without_the_snippets_fails_in_chromium() {
+    let failed = tokio::spawn(behind_nginx(false))
+        .await
+        .map_or(true, |r| r.is_err());
+    assert!(failed, "the scenario passed without any CORS at the edge");
 }
