@@ -4,6 +4,7 @@ use super::{Finding, RuleMeta};
 use crate::diagnostic::Severity;
 use crate::effective::Effective;
 use crate::emit::bucket::Bucket;
+use crate::fetch::SAFELISTED_RESPONSE_HEADERS;
 use crate::lower::PolicySpec;
 
 pub(crate) static META: &RuleMeta = &RuleMeta {
@@ -42,18 +43,6 @@ allow_headers = ["content-type", "etag"]
 expose_headers = ["etag"]
 ```"#,
 };
-
-/// Response headers a browser exposes anyway (the CORS-safelisted response
-/// header names), so listing them changes nothing.
-const SAFELISTED_RESPONSE: [&str; 7] = [
-    "cache-control",
-    "content-language",
-    "content-length",
-    "content-type",
-    "expires",
-    "last-modified",
-    "pragma",
-];
 
 /// The header lists `bucket` cannot express.
 pub(crate) fn check(p: &Effective<'_>, spec: &PolicySpec, bucket: Bucket) -> Vec<Finding> {
@@ -96,7 +85,7 @@ pub(crate) fn check(p: &Effective<'_>, spec: &PolicySpec, bucket: Bucket) -> Vec
     if bucket == Bucket::Gcs && !spec.any_header && !spec.any_expose {
         let significant = |list: &[String]| -> BTreeSet<String> {
             list.iter()
-                .filter(|h| !SAFELISTED_RESPONSE.contains(&h.as_str()))
+                .filter(|h| !SAFELISTED_RESPONSE_HEADERS.contains(&h.as_str()))
                 .cloned()
                 .collect()
         };
