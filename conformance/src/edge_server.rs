@@ -23,14 +23,31 @@ pub fn serve(
     source: &str,
     upstream: &str,
 ) -> Result<Process, String> {
+    serve_edited(target, compiled, source, upstream, |text| text)
+}
+
+/// [`serve`] with the emitted configuration passed through `edit` first:
+/// a hand-broken deployment, for the tests of `cors probe`.
+///
+/// # Errors
+/// As [`serve`].
+pub fn serve_edited(
+    target: Target,
+    compiled: &Compiled,
+    source: &str,
+    upstream: &str,
+    edit: impl FnOnce(String) -> String,
+) -> Result<Process, String> {
     let port = free_port();
     let full = Full {
         listen: format!("127.0.0.1:{port}"),
         upstream: upstream.to_string(),
     };
-    let text = target
-        .emit(compiled, source, Some(&full))
-        .map_err(|e| e.to_string())?;
+    let text = edit(
+        target
+            .emit(compiled, source, Some(&full))
+            .map_err(|e| e.to_string())?,
+    );
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let path = dir.path();
     let write = |name: &str| {

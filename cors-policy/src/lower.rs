@@ -46,6 +46,33 @@ pub struct PolicySpec {
     pub server_origins: BTreeSet<OriginPattern>,
 }
 
+impl PolicySpec {
+    /// Every method an actual request may use when the policy does not allow
+    /// any: the safelisted ones, which need no preflight (R18), then the
+    /// policy's others, in order.
+    ///
+    /// ```
+    /// let source = cors_policy::Source::new(
+    ///     "p.toml",
+    ///     "origins = [\"https://a.example\"]\nmethods = [\"PUT\", \"GET\"]",
+    /// );
+    /// let compiled = cors_policy::compile(&source, &cors_policy::Selection::default()).unwrap();
+    /// assert_eq!(compiled.spec().allowed_methods(), ["GET", "HEAD", "POST", "PUT"]);
+    /// ```
+    pub fn allowed_methods(&self) -> Vec<String> {
+        DEFAULT_METHODS
+            .iter()
+            .map(|m| m.to_string())
+            .chain(
+                self.methods
+                    .iter()
+                    .filter(|m| !DEFAULT_METHODS.contains(&m.as_str()))
+                    .cloned(),
+            )
+            .collect()
+    }
+}
+
 /// Keeps the first of equal items, in order: O(n) with a set of those seen.
 fn dedup(items: impl Iterator<Item = String>, ignore_case: bool) -> Vec<String> {
     let mut seen = HashSet::new();

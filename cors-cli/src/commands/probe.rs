@@ -9,6 +9,7 @@ use std::io::Write;
 use std::time::Duration;
 
 use cors_policy::Selection;
+use cors_policy::emit::edge::FINGERPRINT_HEADER;
 use serde::Serialize;
 use ureq::http;
 
@@ -117,6 +118,11 @@ struct Report {
     blocked_at: Option<&'static str>,
     console_message: Option<String>,
     readable_headers: Vec<String>,
+    /// The `x-corsc-policy` header of the answers: which compiled policy a
+    /// configuration written by `cors emit` enforces.
+    served_fingerprint: Option<String>,
+    /// With `--policy`: the fingerprint the file compiles to.
+    policy_fingerprint: Option<String>,
     /// With `--policy`: where the server's answers differ from the policy's.
     differences: Option<Vec<compare::Difference>>,
     /// With `--audit`: what the attacks found.
@@ -139,14 +145,22 @@ pub(crate) fn run(args: &ProbeArgs, out: &mut dyn Write, err: &mut dyn Write) ->
                 profile: args.profile.clone(),
             };
             match load_compiled(path, selection, err) {
-                Ok(loaded) => Some(loaded.compiled.to_owned_policy()),
+                Ok(loaded) => Some((
+                    loaded.compiled.to_owned_policy(),
+                    loaded.compiled.fingerprint(),
+                )),
                 Err(code) => return code,
             }
         }
         None => None,
     };
     let client = Client::new(&args.url, Duration::from_secs(args.timeout.max(1)));
-    let report = match probe(&client, &request, policy.as_ref(), args.audit) {
+    let report = match probe(
+        &client,
+        &request,
+        policy.as_ref().map(|(p, f)| (p, f.as_str())),
+        args.audit,
+    ) {
         Ok(report) => report,
         Err(message) => {
             let _ = writeln!(err, "error: {message}");
@@ -172,7 +186,7 @@ pub(crate) fn run(args: &ProbeArgs, out: &mut dyn Write, err: &mut dyn Write) ->
 fn probe(
     client: &Client,
     request: &BrowserRequest,
-    policy: Option<&cors_runtime::OwnedPolicy>,
+    policy: Option<(&cors_runtime::OwnedPolicy, &str)>,
     audit: bool,
 ) -> Result<Report, String> {
     let preflight_reasons = request.preflight_reasons();
@@ -188,6 +202,8 @@ fn probe(
         blocked_at: None,
         console_message: None,
         readable_headers: Vec::new(),
+        served_fingerprint: None,
+        policy_fingerprint: None,
         differences: None,
         findings: None,
     };
@@ -221,12 +237,23 @@ fn probe(
         report.console_message = Some(browser::console_message(request, stage, &block));
         report.readable_headers.clear();
     }
-    if let Some(policy) = policy {
-        report.differences = Some(compare::differences(
+    report.served_fingerprint = [&report.preflight, &report.actual]
+        .into_iter()
+        .flatten()
+        .find_map(|e| e.lines(FINGERPRINT_HEADER).first().map(|v| v.to_string()));
+    if let Some((policy, fingerprint)) = policy {
+        let mut differences = compare::differences(
             cors_runtime::PolicySource::policy(policy),
             report.preflight.as_ref(),
             report.actual.as_ref(),
-        ));
+        );
+        if let Some(served) = &report.served_fingerprint
+            && served != fingerprint
+        {
+            differences.insert(0, compare::Difference::version(served, fingerprint));
+        }
+        report.policy_fingerprint = Some(fingerprint.to_string());
+        report.differences = Some(differences);
     }
     if audit {
         report.findings = Some(attacks::audit(client, request)?);
@@ -290,6 +317,17 @@ fn write_human(out: &mut dyn Write, r: &Report) -> std::io::Result<()> {
                 writeln!(out, "  {m}")?;
             }
         }
+    }
+    if let Some(served) = &r.served_fingerprint {
+        let verdict = match &r.policy_fingerprint {
+            Some(file) if file == served => ", the policy file's version",
+            Some(_) => ", not the policy file's version",
+            None => "",
+        };
+        writeln!(
+            out,
+            "edge: a configuration written by `cors emit` answered, policy {served}{verdict}"
+        )?;
     }
     if let Some(differences) = &r.differences {
         if differences.is_empty() {

@@ -56,19 +56,3 @@ pub fn check(compiled: &Compiled, bucket: Bucket) -> Result<(), Error> {
         Err(Error::Policy(Report::new(source.clone(), refusals)))
     }
 }
-
-/// The methods a bucket must allow: the ones a browser sends without a
-/// preflight (always allowed, R18), then the policy's others.
-pub(crate) fn methods(compiled: &Compiled) -> Vec<String> {
-    let spec = compiled.spec();
-    crate::DEFAULT_METHODS
-        .iter()
-        .map(|m| m.to_string())
-        .chain(
-            spec.methods
-                .iter()
-                .filter(|m| !crate::DEFAULT_METHODS.contains(&m.as_str()))
-                .cloned(),
-        )
-        .collect()
-}

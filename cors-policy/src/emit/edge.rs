@@ -224,19 +224,8 @@ impl Edge {
         let allowed_methods = if any_method {
             regex::token()
         } else {
-            regex::one_of(
-                crate::DEFAULT_METHODS
-                    .iter()
-                    .map(|m| m.to_string())
-                    .chain(
-                        spec.methods
-                            .iter()
-                            .filter(|m| !crate::DEFAULT_METHODS.contains(&m.as_str()))
-                            .cloned(),
-                    )
-                    .map(|m| regex::escape(&m)),
-            )
-            .unwrap_or_else(regex::token)
+            regex::one_of(spec.allowed_methods().iter().map(|m| regex::escape(m)))
+                .unwrap_or_else(regex::token)
         };
 
         let bound = cors_runtime::MAX_REQUEST_HEADERS_LEN;

@@ -74,7 +74,7 @@ pub fn configuration(compiled: &Compiled) -> Result<String, Error> {
     let methods = if spec.any_method {
         vec!["*".to_string()]
     } else {
-        bucket::methods(compiled)
+        compiled.spec().allowed_methods()
     };
     rule.insert("method".into(), json!(methods));
     let mut headers = spec.allow_headers.clone();

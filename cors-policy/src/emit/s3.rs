@@ -82,7 +82,10 @@ pub fn configuration(compiled: &Compiled, source: &str) -> Result<String, Error>
         spec.origins.iter().map(|o| o.to_string()).collect()
     };
     rule.insert("AllowedOrigins".into(), json!(origins));
-    rule.insert("AllowedMethods".into(), json!(bucket::methods(compiled)));
+    rule.insert(
+        "AllowedMethods".into(),
+        json!(compiled.spec().allowed_methods()),
+    );
     let mut allow = spec.allow_headers.clone();
     if spec.any_header {
         allow.insert(0, "*".into());

@@ -78,6 +78,19 @@ fn normalised(name: &str, values: &[String]) -> Vec<String> {
     items
 }
 
+impl Difference {
+    /// The edge serves another compiled version of the policy than the file.
+    pub(crate) fn version(served: &str, file: &str) -> Difference {
+        Difference {
+            stage: "edge",
+            what: super::FINGERPRINT_HEADER.to_string(),
+            expected: vec![file.to_string()],
+            got: vec![served.to_string()],
+            hint: "the edge enforces another version of the policy: emit it again from this file and reload the server",
+        }
+    }
+}
+
 fn hint(expected: &[String], got: &[String]) -> &'static str {
     match (expected.len(), got.len()) {
         (_, 0) => "missing: stripped by a proxy or gateway, or not configured on the server",
@@ -131,7 +144,11 @@ fn compare_stage(
             out.push(Difference {
                 stage,
                 what: name.to_string(),
-                hint: hint(&want, &got),
+                hint: if name == "access-control-allow-origin" && want.is_empty() {
+                    "the server allows an origin the policy rejects: an unanchored origin regex or an unescaped dot on the server?"
+                } else {
+                    hint(&want, &got)
+                },
                 expected: want,
                 got,
             });
