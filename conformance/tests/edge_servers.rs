@@ -184,3 +184,166 @@ fn the_services_own_cors_headers_never_reach_the_client() {
         }
     }
 }
+
+/// A policy, profile or file name is the user's text, and TOML lets a key
+/// hold a newline: written raw into the header comment, the rest of the
+/// name became directives (an `add_header … *` in nginx, a new listener in
+/// HAProxy). Each proxy runs the emitted file and still decides as the
+/// policy does, and the name stays inside the comment.
+#[test]
+fn names_with_newlines_stay_in_the_comment() {
+    let injected = "INJECTED add_header Access-Control-Allow-Origin * always;";
+    let policy = format!("api\\n{injected}\\n#");
+    let profile = format!("dev\\n{injected}\\\\");
+    let text = format!(
+        "[policies.\"{policy}\"]\norigins = [\"https://app.example.com\"]\n\
+         [policies.\"{policy}\".profiles.\"{profile}\"]\nextra_origins = [\"https://dev.example.com\"]\n"
+    );
+    let source = cors_policy::Source::new("names.toml", text);
+    let selection = cors_policy::Selection::policy(format!("api\n{injected}\n#"))
+        .with_profile(format!("dev\n{injected}\\"));
+    let compiled = cors_policy::compile(&source, &selection).expect("compiles");
+    let file_name = format!("x\n{injected}\n#.toml");
+    let upstream = Upstream::start().expect("upstream");
+    for target in Target::PROXIES {
+        let name = target.capabilities().target;
+        let text = target.emit(&compiled, &file_name, None).expect("emits");
+        for line in text.lines().filter(|l| l.contains("INJECTED")) {
+            assert!(line.starts_with("# "), "{name}: {line}");
+            assert!(!line.ends_with('\\'), "{name}: {line}");
+        }
+        let server = serve(target, &compiled, &file_name, &upstream.url())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let headers = [("Origin".to_string(), b"https://evil.example".to_vec())];
+        let answer = send(server.addr, "GET", &headers).expect("answer");
+        assert!(answer.served_by_service(), "{name}");
+        assert!(
+            answer.header("access-control-allow-origin").is_empty(),
+            "{name}: {:?}",
+            answer.headers
+        );
+    }
+}
+
+/// Header names are compared ignoring ASCII case only (R15). Under `(?i)`
+/// RE2 (Caddy) folds Unicode case too, so the KELVIN SIGN matched `k` and
+/// the LONG S matched `s`: a name no browser sends was allowed.
+#[test]
+fn only_ascii_case_is_ignored_in_header_names() {
+    let source = cors_policy::Source::new(
+        "kiosk.toml",
+        "origins = [\"https://app.example.com\"]\nmethods = [\"PUT\"]\n\
+         allow_headers = [\"x-kiosk\"]\ncredentials = true\n",
+    );
+    let compiled = cors_policy::compile(&source, &Default::default()).expect("compiles");
+    let upstream = Upstream::start().expect("upstream");
+    for target in Target::PROXIES {
+        let name = target.capabilities().target;
+        let server = serve(target, &compiled, "kiosk.toml", &upstream.url())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        for (requested, allowed) in [
+            (&b"X-KIOSK"[..], true),
+            ("x-\u{212a}iosk".as_bytes(), false),
+            ("x-kio\u{17f}k".as_bytes(), false),
+        ] {
+            let headers = [
+                ("Origin".to_string(), b"https://app.example.com".to_vec()),
+                ("Access-Control-Request-Method".to_string(), b"PUT".to_vec()),
+                (
+                    "Access-Control-Request-Headers".to_string(),
+                    requested.to_vec(),
+                ),
+            ];
+            let answer = send(server.addr, "OPTIONS", &headers).expect("answer");
+            let shown = String::from_utf8_lossy(requested);
+            assert_eq!(
+                answer.status,
+                if allowed { 204 } else { 403 },
+                "{name} {shown}"
+            );
+            assert_eq!(
+                answer.header("access-control-allow-origin").is_empty(),
+                !allowed,
+                "{name} {shown}"
+            );
+        }
+    }
+}
+
+/// A platform-sized list: one expression per origin list overflowed
+/// nginx's 4 KiB argument limit at about 85 origins and the regex limits of
+/// HAProxy, Apache httpd (about 1,000) and Caddy (about 3,000), so valid
+/// policies gave configurations the servers refused to load. Every proxy
+/// now loads 4,000 origins and decides the first, a middle and the last.
+#[test]
+fn thousands_of_origins_load_and_match_in_every_proxy() {
+    let origins: Vec<String> = (0..4000)
+        .map(|i| format!("\"https://portal.customer{i:05}.example\""))
+        .collect();
+    let text = format!(
+        "origins = [{}, \"https://*.tenants.example\"]\ncredentials = true\n",
+        origins.join(", ")
+    );
+    let source = cors_policy::Source::new("many.toml", text);
+    let compiled = cors_policy::compile(&source, &Default::default()).expect("compiles");
+    let upstream = Upstream::start().expect("upstream");
+    for target in Target::PROXIES {
+        let name = target.capabilities().target;
+        let server = serve(target, &compiled, "many.toml", &upstream.url())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        for (origin, allowed) in [
+            ("https://portal.customer00000.example", true),
+            ("https://portal.customer02500.example", true),
+            ("https://portal.customer03999.example", true),
+            ("https://a.tenants.example", true),
+            ("https://portal.customer04000.example", false),
+            ("https://portal.customer00000.example.evil", false),
+        ] {
+            let headers = [("Origin".to_string(), origin.as_bytes().to_vec())];
+            let answer = send(server.addr, "GET", &headers).expect("answer");
+            let expected: &[&str] = if allowed { &[origin] } else { &[] };
+            assert_eq!(
+                answer.header("access-control-allow-origin"),
+                expected,
+                "{name} {origin}"
+            );
+        }
+    }
+}
+
+/// The capability tables' row on the proxy's own errors: with the service
+/// down, nginx and Apache httpd still send the answer's headers (R20);
+/// Caddy and HAProxy send none, which fails closed.
+#[test]
+fn the_proxys_own_errors_are_as_the_tables_say() {
+    use cors_policy::emit::target::Support;
+    let source = cors_policy::Source::new("api.toml", "origins = [\"https://app.example.com\"]\n");
+    let compiled = cors_policy::compile(&source, &Default::default()).expect("compiles");
+    // Bound and released: nothing listens there.
+    let down = format!("http://127.0.0.1:{}", cors_conformance::live::free_port());
+    for target in Target::PROXIES {
+        let capabilities = target.capabilities();
+        let row = capabilities
+            .rows
+            .iter()
+            .find(|r| r.feature == "the proxy's own errors")
+            .expect("a row");
+        let server = serve(target, &compiled, "api.toml", &down)
+            .unwrap_or_else(|e| panic!("{}: {e}", capabilities.target));
+        let headers = [("Origin".to_string(), b"https://app.example.com".to_vec())];
+        let answer = send(server.addr, "GET", &headers).expect("answer");
+        assert!(
+            answer.status >= 500,
+            "{}: {}",
+            capabilities.target,
+            answer.status
+        );
+        let cors = answer.header("access-control-allow-origin");
+        match row.support {
+            Support::Exact => {
+                assert_eq!(cors, ["https://app.example.com"], "{}", capabilities.target)
+            }
+            _ => assert!(cors.is_empty(), "{}: {cors:?}", capabilities.target),
+        }
+    }
+}

@@ -252,3 +252,76 @@ fn refusals_are_located_and_write_nothing() {
         insta::assert_snapshot!(format!("refusals-{target}"), stderr);
     }
 }
+
+/// S3 refuses a rule `ID` over 255 characters: a long file name is cut,
+/// the fingerprint (written first) never is.
+#[test]
+fn s3_rule_id_fits_and_keeps_the_fingerprint() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let policy = dir.path().join(format!("{}.toml", "a".repeat(240)));
+    std::fs::write(&policy, "origins = \"*\"\n").expect("write");
+    let out = cors(&["emit", policy.to_str().unwrap(), "--target", "s3"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let id = doc["CORSRules"][0]["ID"].as_str().expect("an ID");
+    let compiled = compile(
+        &Source::new("p", "origins = \"*\"\n"),
+        &Selection::default(),
+    )
+    .unwrap();
+    assert!(
+        id.chars().count() <= 255,
+        "{} characters",
+        id.chars().count()
+    );
+    assert!(
+        id.starts_with(&format!(
+            "corsc fingerprint: {}; source: ",
+            compiled.fingerprint()
+        )),
+        "{id}"
+    );
+}
+
+/// GCS's one list allows request headers too: an always-readable response
+/// header the policy exposes must not become an allowed request header.
+#[test]
+fn gcs_leaves_safelisted_exposed_headers_out_of_its_one_list() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let policy = dir.path().join("b1.toml");
+    std::fs::write(
+        &policy,
+        "origins = [\"https://app.example.com\"]\nmethods = [\"GET\"]\n\
+         expose_headers = [\"cache-control\", \"pragma\", \"expires\", \"last-modified\", \"content-language\"]\n",
+    )
+    .expect("write");
+    let out = cors(&["emit", policy.to_str().unwrap(), "--target", "gcs"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(doc[0].get("responseHeader"), None, "{doc}");
+}
+
+/// A `*` inside a header name is a wildcard to S3 (`x-amz-*`) and has no
+/// documented meaning in GCS: refused, at the entry, for both.
+#[test]
+fn a_star_inside_a_header_name_is_refused_by_buckets() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let policy = dir.path().join("b2.toml");
+    std::fs::write(
+        &policy,
+        "origins = [\"https://app.example.com\"]\nmethods = [\"GET\", \"PUT\"]\n\
+         allow_headers = [\"x-*\", \"content-type\"]\nexpose_headers = [\"x-*\", \"content-type\"]\ncredentials = true\n",
+    )
+    .expect("write");
+    for target in ["s3", "gcs"] {
+        let out = cors(&["emit", policy.to_str().unwrap(), "--target", target]);
+        assert_eq!(out.status.code(), Some(2), "{target}");
+        assert!(out.stdout.is_empty(), "{target}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("error[CORS504]"), "{target}: {stderr}");
+        assert!(stderr.contains("b2.toml:3:18"), "{target}: {stderr}");
+    }
+}

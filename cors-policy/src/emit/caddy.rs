@@ -46,15 +46,21 @@ pub const CAPABILITIES: Capabilities = Capabilities {
         Capability::CREDENTIALS,
         Capability::FORBID_BODIES,
         Capability::HOSTILE_BOUNDS,
+        Capability::LONG_LISTS,
         Capability {
             feature: "repeated header lines",
-            support: Support::Exact,
-            note: "Caddy joins them with `,`: two `Origin`s are malformed, request-header lines one list",
+            support: Support::Partial,
+            note: "Caddy joins them with `,`: two `Origin`s are malformed, request-header lines one list, whose 8,192-byte bound is then read with `,` where the runtime counts `, ` (n lines may be n-1 bytes over it)",
         },
         Capability {
             feature: "empty header lines",
             support: Support::Exact,
             note: "`header Name *` tells an empty line from a missing one",
+        },
+        Capability {
+            feature: "the proxy's own errors",
+            support: Support::Partial,
+            note: "a 502 of `reverse_proxy` (service down) carries no CORS headers and no `Vary`: the page cannot read it (fails closed)",
         },
     ],
 };

@@ -12,6 +12,7 @@ use serde_json::{Map, json};
 
 use super::bucket::{self, Bucket};
 use super::target::{Capabilities, Capability, Support};
+use crate::fetch::SAFELISTED_RESPONSE_HEADERS;
 use crate::{Compiled, Error};
 
 /// What GCS can express of a policy.
@@ -77,9 +78,12 @@ pub fn configuration(compiled: &Compiled) -> Result<String, Error> {
         compiled.spec().allowed_methods()
     };
     rule.insert("method".into(), json!(methods));
+    // One list for both: the allowed request headers, and the exposed
+    // response headers other than the safelisted ones, which every page can
+    // read anyway and which would otherwise become allowed request headers.
     let mut headers = spec.allow_headers.clone();
     for h in &spec.expose_headers {
-        if !headers.contains(h) {
+        if !headers.contains(h) && !SAFELISTED_RESPONSE_HEADERS.contains(&h.as_str()) {
             headers.push(h.clone());
         }
     }

@@ -42,6 +42,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
         Capability::CREDENTIALS,
         Capability::FORBID_BODIES,
         Capability::HOSTILE_BOUNDS,
+        Capability::LONG_LISTS,
         Capability {
             feature: "repeated header lines",
             support: Support::Partial,
@@ -51,6 +52,11 @@ pub const CAPABILITIES: Capabilities = Capabilities {
             feature: "empty header lines",
             support: Support::Exact,
             note: "an empty line is a line",
+        },
+        Capability {
+            feature: "the proxy's own errors",
+            support: Support::Partial,
+            note: "a 503 HAProxy makes itself (no server up) carries no CORS headers and no `Vary`: the page cannot read it (fails closed)",
         },
     ],
 };

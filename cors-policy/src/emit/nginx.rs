@@ -48,6 +48,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
         Capability::CREDENTIALS,
         Capability::FORBID_BODIES,
         Capability::HOSTILE_BOUNDS,
+        Capability::LONG_LISTS,
         Capability {
             feature: "repeated header lines",
             support: Support::Partial,
@@ -57,6 +58,11 @@ pub const CAPABILITIES: Capabilities = Capabilities {
             feature: "empty header lines",
             support: Support::Partial,
             note: "an empty `Origin`, `Access-Control-Request-Method` or `Sec-Fetch-Site` line is taken for a missing one",
+        },
+        Capability {
+            feature: "the proxy's own errors",
+            support: Support::Exact,
+            note: "a 502/503 it makes itself (service down) carries the answer's headers (`add_header … always`)",
         },
         Capability {
             feature: "trailing whitespace",

@@ -63,6 +63,9 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     ],
 };
 
+/// The longest rule `ID` S3 accepts.
+const MAX_ID_CHARS: usize = 255;
+
 /// The configuration, as pretty-printed JSON.
 ///
 /// # Errors
@@ -72,10 +75,15 @@ pub fn configuration(compiled: &Compiled, source: &str) -> Result<String, Error>
     let spec = compiled.spec();
     let edge = Edge::new(compiled, source);
     let mut rule = Map::new();
-    rule.insert(
-        "ID".into(),
-        json!(format!("corsc {}", edge.header_comment()[1..].join("; "))),
-    );
+    // S3 takes an `ID` of at most 255 characters: the fingerprint comes
+    // first, so a long file or policy name is what gets cut.
+    let mut about = edge.header_comment()[1..].to_vec();
+    about.rotate_right(1);
+    let id: String = format!("corsc {}", about.join("; "))
+        .chars()
+        .take(MAX_ID_CHARS)
+        .collect();
+    rule.insert("ID".into(), json!(id));
     let origins: Vec<String> = if spec.any_origin {
         vec!["*".into()]
     } else {

@@ -106,6 +106,12 @@ impl Capability {
         support: Support::Exact,
         note: "403 with the runtime's JSON body and code",
     };
+    /// Origin lists of any length.
+    pub const LONG_LISTS: Capability = Capability {
+        feature: "long origin lists",
+        support: Support::Exact,
+        note: "split over several tests of at most 1,200 bytes each, under every server's argument and pattern limits (4,000 origins tested)",
+    };
     /// The runtime's bounds on hostile input.
     pub const HOSTILE_BOUNDS: Capability = Capability {
         feature: "hostile-header bounds",

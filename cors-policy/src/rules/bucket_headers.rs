@@ -18,7 +18,8 @@ Refuses, when emitting bucket CORS rules, header lists the bucket would
 widen: for S3, `allow_headers = "*"` without `authorization` listed (S3's
 `*` also allows `Authorization`, R15) and `expose_headers = "*"`; for GCS,
 any `*`, and `allow_headers` and `expose_headers` that differ (GCS has one
-list, `responseHeader`, for both).
+list, `responseHeader`, for both); for both, a header name with a `*` in it
+(`x-*`), which the bucket reads as a wildcard.
 
 ## Why is this bad
 The bucket would allow request headers, or expose response headers, that
@@ -68,6 +69,24 @@ pub(crate) fn check(p: &Effective<'_>, spec: &PolicySpec, bucket: Bucket) -> Vec
             )
             .help("list the request headers by name (for S3, or add `authorization` beside `*`)"),
         );
+    }
+    // S3 reads a `*` inside an AllowedHeaders entry as a wildcard (`x-amz-*`
+    // allows every `x-amz-` header); GCS documents no escape for it either.
+    for item in p.allow_headers.items.iter().chain(&p.expose_headers.items) {
+        if item.value.contains('*') {
+            out.push(
+                Finding::new(
+                    item.span.clone(),
+                    format!(
+                        "{} would read the `*` in `{}` as a wildcard matching many headers; the policy means this one name",
+                        bucket.name(),
+                        item.value
+                    ),
+                    "a wildcard in the bucket",
+                )
+                .help("list the headers by their full names, or enforce this policy with another target"),
+            );
+        }
     }
     if let Some(any) = &p.expose_headers.any {
         out.push(

@@ -186,6 +186,26 @@ pub fn one_of<I: IntoIterator<Item = String>>(items: I) -> Option<String> {
     (!items.is_empty()).then(|| format!("^(?:{})$", items.join("|")))
 }
 
+/// `items` in consecutive groups of at most `max_bytes` each (an item
+/// longer than that is a group of its own), in order.
+pub fn chunks(items: impl IntoIterator<Item = String>, max_bytes: usize) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = Vec::new();
+    let mut size = 0;
+    for item in items {
+        match out.last_mut() {
+            Some(chunk) if size + item.len() < max_bytes => {
+                size += item.len() + 1;
+                chunk.push(item);
+            }
+            _ => {
+                size = item.len();
+                out.push(vec![item]);
+            }
+        }
+    }
+    out
+}
+
 /// A non-empty method token.
 pub fn token() -> String {
     format!("^{TCHAR}+$")
@@ -214,11 +234,32 @@ fn alternatives(names: &[String]) -> String {
     format!("(?:{})", names.join("|"))
 }
 
+/// `escaped` (the output of [`escape`], or plain letters) matching either
+/// ASCII case of each letter, and nothing else. The portable spelling
+/// spells case out instead of using `(?i)`: RE2 folds case by Unicode
+/// rules, so under `(?i)` the KELVIN SIGN (U+212A) matches `k` and the
+/// LONG S (U+017F) `s`, which no header name holds (R15). (PCRE without
+/// UTF mode compares bytes, so its `(?i)` is ASCII only.)
+fn ascii_caseless(escaped: &str) -> String {
+    let mut out = String::with_capacity(escaped.len() * 4);
+    for c in escaped.chars() {
+        if c.is_ascii_alphabetic() {
+            out.push('[');
+            out.push(c.to_ascii_lowercase());
+            out.push(c.to_ascii_uppercase());
+            out.push(']');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Every element is one of `names` (compared ignoring ASCII case, R15).
 pub fn listed_names(names: &[String]) -> Expr {
     let list = list_of(&alternatives(names));
     Expr {
-        portable: format!("(?i){}", list.portable),
+        portable: list_of(&ascii_caseless(&alternatives(names))).portable,
         pcre: format!("(?i){}", list.pcre),
     }
 }
@@ -231,18 +272,22 @@ pub fn listed_names(names: &[String]) -> Expr {
 /// PCRE one takes the longest, which is the same prefix, since the
 /// element after it is not listed.)
 pub fn first_unlisted_is_invalid(names: &[String]) -> Expr {
-    let allowed = if names.is_empty() {
-        String::new()
+    let (pcre_allowed, portable_allowed) = if names.is_empty() {
+        (String::new(), String::new())
     } else {
-        format!("(?:{}[ \t]*)?", alternatives(names))
+        let listed = alternatives(names);
+        (
+            format!("(?:{listed}[ \t]*)?"),
+            format!("(?:{}[ \t]*)?", ascii_caseless(&listed)),
+        )
     };
     let non_token = r"[^,!#$%&'*+.^_`|~0-9A-Za-z \t-]";
     // The invalid element is read from the comma on by `[^,]*` alone (no
     // leading `[ \t]*`, which would make the split of its spaces ambiguous).
     let invalid = format!("(?:[^,]*{non_token}|[^,]*{TCHAR}[ \t]+{TCHAR})");
     Expr {
-        portable: format!("(?i)^(?:[ \t]*{allowed},)*{invalid}"),
-        pcre: format!("(?i)^(?>[ \t]*+{allowed},)*+{invalid}"),
+        portable: format!("^(?:[ \t]*{portable_allowed},)*{invalid}"),
+        pcre: format!("(?i)^(?>[ \t]*+{pcre_allowed},)*+{invalid}"),
     }
 }
 
@@ -252,9 +297,32 @@ pub fn first_unlisted_is_invalid(names: &[String]) -> Expr {
 /// takes the longest prefix of valid tokens other than `authorization`.
 pub fn authorization_first() -> Expr {
     Expr {
-        portable: format!("(?i)^(?:[ \t]*(?:{TCHAR}+[ \t]*)?,)*[ \t]*authorization[ \t]*(?:,.*)?$"),
+        portable: format!(
+            "^(?:[ \t]*(?:{TCHAR}+[ \t]*)?,)*[ \t]*{}[ \t]*(?:,.*)?$",
+            ascii_caseless("authorization")
+        ),
         pcre: format!(
             "(?i)^(?>[ \t]*+(?:(?!authorization[ \t]*(?:,|$)){TCHAR}++[ \t]*+)?,)*+[ \t]*+authorization[ \t]*+(?:,|$)"
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chunks;
+
+    #[test]
+    fn chunks_keep_order_and_bound_each_group() {
+        let items: Vec<String> = (0..50).map(|i| format!("item{i:03}")).collect();
+        let groups = chunks(items.clone(), 40);
+        assert_eq!(groups.concat(), items);
+        for group in &groups {
+            assert!(
+                group.iter().map(|i| i.len() + 1).sum::<usize>() - 1 <= 40,
+                "{group:?}"
+            );
+        }
+        assert_eq!(chunks(vec!["x".repeat(100)], 40), [vec!["x".repeat(100)]]);
+        assert!(chunks(Vec::new(), 40).is_empty());
     }
 }
