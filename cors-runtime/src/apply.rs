@@ -11,7 +11,7 @@
 //! adapter holds no CORS logic.
 
 use crate::decision::Decision;
-use crate::policy::Policy;
+use crate::policy::Chosen;
 use crate::request::RequestView;
 use crate::response::{FixedValue, HeaderValue, ResponseHeader, ResponseHeaders};
 use crate::vary::{self, VaryMerge};
@@ -111,9 +111,20 @@ pub enum Step<T, V> {
 /// Converts a decision's values into a framework's value type without
 /// copying: fixed values come from a table built once per policy, the echoed
 /// origin from the request's own header value.
+///
+/// The table remembers which text each value was made from, so a decision
+/// taken with another policy (a source that chooses per request, whose
+/// plans differ) never gets this policy's value: a fixed value whose text
+/// is not the table's is converted like the echoed origin.
 #[derive(Clone, Debug)]
 pub struct FixedValues<V> {
     values: [V; FixedValue::ALL.len()],
+    /// Address and length of the text each value was made from.
+    texts: [(usize, usize); FixedValue::ALL.len()],
+}
+
+fn text_id(text: &str) -> (usize, usize) {
+    (text.as_ptr() as usize, text.len())
 }
 
 impl<V: Clone> FixedValues<V> {
@@ -121,6 +132,7 @@ impl<V: Clone> FixedValues<V> {
     pub fn new(policy: crate::Policy<'_>, mut convert: impl FnMut(&str) -> V) -> Self {
         FixedValues {
             values: FixedValue::ALL.map(|v| convert(policy.fixed_value(v))),
+            texts: FixedValue::ALL.map(|v| text_id(policy.fixed_value(v))),
         }
     }
 
@@ -132,6 +144,7 @@ impl<V: Clone> FixedValues<V> {
     ) -> Self {
         FixedValues {
             values: FixedValue::ALL.map(|v| convert(policy.fixed_value(v))),
+            texts: FixedValue::ALL.map(|v| text_id(policy.fixed_value(v))),
         }
     }
 
@@ -140,8 +153,13 @@ impl<V: Clone> FixedValues<V> {
         &self.values[v.index()]
     }
 
-    /// Evaluates `request` against `policy` (whose fixed values these are)
-    /// and decides what the adapter does with it: a decision with a
+    /// The converted value of `v` when `text` is the text it was made from.
+    #[inline]
+    pub fn get_for(&self, v: FixedValue, text: &str) -> Option<&V> {
+        (self.texts[v.index()] == text_id(text)).then(|| &self.values[v.index()])
+    }
+
+    /// Evaluates `request` with the `chosen` policy and decides what the adapter does with it: a decision with a
     /// [`status`](Decision::status) is handed to `respond`, which makes the
     /// adapter's early answer from it (its headers go into a new response —
     /// [`FixedValues::convert`] each one, nothing to merge — with its
@@ -152,12 +170,12 @@ impl<V: Clone> FixedValues<V> {
     #[inline(always)]
     pub fn step<'r, R: RequestView + ?Sized, T>(
         &self,
-        policy: Policy<'r>,
+        chosen: Chosen<'r>,
         request: &'r R,
         echo: impl FnMut(&[u8]) -> Option<V>,
         respond: impl FnOnce(&Decision<'r>) -> T,
     ) -> Step<T, V> {
-        let decision = policy.evaluate(request);
+        let decision = chosen.evaluate(request);
         if decision.status().is_some() {
             Step::Respond(respond(&decision))
         } else {
@@ -166,7 +184,8 @@ impl<V: Clone> FixedValues<V> {
     }
 
     /// One decision value in the framework's type: a fixed value from this
-    /// table, or the echoed origin converted by `echo`.
+    /// table, or converted by `echo` — the echoed origin, and a fixed value
+    /// of another policy than this table's.
     #[inline]
     pub fn convert(
         &self,
@@ -174,7 +193,10 @@ impl<V: Clone> FixedValues<V> {
         echo: impl FnOnce(&[u8]) -> Option<V>,
     ) -> Option<V> {
         match value {
-            HeaderValue::Fixed(v, _) => Some(self.get(v).clone()),
+            HeaderValue::Fixed(v, text) => match self.get_for(v, text) {
+                Some(converted) => Some(converted.clone()),
+                None => echo(text.as_bytes()),
+            },
             HeaderValue::RequestOrigin(bytes) => echo(bytes),
         }
     }
@@ -205,5 +227,64 @@ impl<V: Clone> FixedValues<V> {
             }
         }
         prepared
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{OwnedPolicy, PolicySource, SimpleRequest};
+
+    fn any_origin(methods: &str) -> OwnedPolicy {
+        OwnedPolicy {
+            name: String::new(),
+            origins: crate::policy::OwnedOrigins {
+                any: true,
+                ..Default::default()
+            },
+            credentials: false,
+            any_method: true,
+            methods: Default::default(),
+            any_header: false,
+            allow_headers: Default::default(),
+            server_origins: String::new(),
+            allow_methods_value: methods.to_string(),
+            allow_headers_value: String::new(),
+            expose_headers_value: String::new(),
+            max_age_value: String::new(),
+            preflight_status: 204,
+            forbid: false,
+        }
+    }
+
+    /// `Access-Control-Allow-Methods` of a preflight decided by `policy`,
+    /// converted by a table built from `table`.
+    fn allow_methods(table: &OwnedPolicy, policy: &OwnedPolicy) -> Option<String> {
+        let fixed = FixedValues::new(table.policy(), str::to_string);
+        let headers = [
+            ("Origin", &b"https://a.example"[..]),
+            ("Access-Control-Request-Method", b"PUT"),
+        ];
+        let request = SimpleRequest::new(b"OPTIONS", &headers);
+        let decision = Chosen::new(policy.policy()).evaluate(&request);
+        let (_, value) = decision
+            .headers()
+            .iter()
+            .find(|(n, _)| *n == ResponseHeader::AllowMethods)?;
+        fixed.convert(value, |b| String::from_utf8(b.to_vec()).ok())
+    }
+
+    #[test]
+    fn a_decision_of_another_policy_gets_that_policys_values() {
+        let one = any_origin("GET, PUT");
+        let two = any_origin("GET, PUT, DELETE");
+        assert_eq!(allow_methods(&one, &one).as_deref(), Some("GET, PUT"));
+        assert_eq!(
+            allow_methods(&one, &two).as_deref(),
+            Some("GET, PUT, DELETE")
+        );
+        // Equal text in another policy is converted, not taken from the table.
+        let same = any_origin("GET, PUT");
+        assert_eq!(allow_methods(&one, &same).as_deref(), Some("GET, PUT"));
     }
 }

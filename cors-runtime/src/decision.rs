@@ -67,6 +67,9 @@ pub enum Reason<'a> {
     /// `authorization` was requested and the policy only has `*`, which does
     /// not cover it (R15).
     AuthorizationNotCovered,
+    /// The request names no tenant the platform knows (a source that
+    /// chooses the policy per tenant found none for it).
+    UnknownTenant,
 }
 
 struct Lossy<'a>(&'a [u8]);
@@ -138,6 +141,9 @@ impl fmt::Display for Reason<'_> {
             Reason::AuthorizationNotCovered => f.write_str(
                 "the request header authorization is not covered by allow_headers = \"*\" and must be listed explicitly",
             ),
+            Reason::UnknownTenant => f.write_str(
+                "the request names no application (tenant) the platform knows, so no origin is allowed",
+            ),
         }
     }
 }
@@ -155,6 +161,7 @@ impl Reason<'_> {
             }
             Reason::MultipleOrigins | Reason::InvalidOrigin(_) => "cors_invalid_origin",
             Reason::OriginNotAllowed => "cors_origin_not_allowed",
+            Reason::UnknownTenant => "cors_unknown_tenant",
             Reason::MethodNotAllowed(_) => "cors_method_not_allowed",
             Reason::HeaderNotAllowed(_) | Reason::AuthorizationNotCovered => {
                 "cors_header_not_allowed"

@@ -70,8 +70,8 @@ pub mod adapters;
 pub use apply::{FixedValues, PreparedHeaders, ResponseHeaderSink, Step};
 pub use decision::{Decision, DecisionKind, ErrorBody, Reason};
 pub use matcher::MatchedBy;
-pub use policy::{OnReject, OwnedPolicy, Policy, PolicySource};
-pub use request::{RequestHeader, RequestView, SimpleRequest, SimpleValues};
+pub use policy::{Chosen, OnReject, OwnedPolicy, Policy, PolicySource};
+pub use request::{RequestHeader, RequestParts, RequestView, SimpleRequest, SimpleValues};
 pub use response::{FixedValue, HeaderValue, ResponseHeader, ResponseHeaders};
 pub use token::{MAX_HEADER_NAME_LEN, MAX_REQUEST_HEADERS_LEN, is_token};
 

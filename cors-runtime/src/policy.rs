@@ -1,7 +1,9 @@
 //! Compiled policies: the `Copy` view every evaluation runs on, and the owned
 //! form built at run time.
 
+use crate::decision::{Decision, Reason};
 use crate::matcher::RawOrigins;
+use crate::request::{RequestParts, RequestView};
 use crate::response::{FixedValue, HeaderValue};
 use crate::table::{OwnedTable, RawTable};
 
@@ -116,9 +118,12 @@ impl<'a> Policy<'a> {
 }
 
 /// Anything that can lend a [`Policy`]: a `static` policy, an
-/// [`OwnedPolicy`], an `Arc` of either, or a reloadable holder.
+/// [`OwnedPolicy`], an `Arc` of either, a reloadable holder, or a source
+/// that chooses the policy per request (a platform's tenant index).
 pub trait PolicySource {
-    /// The policy to evaluate the next request with.
+    /// The policy to evaluate the next request with; for a source that
+    /// chooses per request, the one adapters prepare their header values
+    /// from.
     fn policy(&self) -> Policy<'_>;
 
     /// The same policy, when it lives for the whole program (a `static`
@@ -127,6 +132,98 @@ pub trait PolicySource {
     /// reference counting.
     fn static_policy(&self) -> Option<Policy<'static>> {
         None
+    }
+
+    /// Runs `f` with the policy chosen for `request`. Every adapter
+    /// evaluates through this, so a source that chooses per request (by
+    /// path, host, query or header) works with each of them unchanged. The
+    /// default chooses [`PolicySource::policy`] for every request.
+    ///
+    /// ```
+    /// use cors_runtime::{Chosen, DecisionKind, Policy, PolicySource, Reason, RequestParts, SimpleRequest};
+    ///
+    /// /// `/public/…` may be read from anywhere; nothing else from anywhere.
+    /// struct ByPath { public: cors_runtime::OwnedPolicy, private: cors_runtime::OwnedPolicy }
+    ///
+    /// impl PolicySource for ByPath {
+    ///     fn policy(&self) -> Policy<'_> { self.private.policy() }
+    ///     fn with_policy<T>(&self, request: &dyn RequestParts, f: impl FnOnce(Chosen<'_>) -> T) -> T {
+    ///         if request.path().starts_with(b"/public/") {
+    ///             f(Chosen::new(self.public.policy()))
+    ///         } else {
+    ///             f(Chosen::new(self.private.policy()))
+    ///         }
+    ///     }
+    /// }
+    ///
+    /// let source = ByPath {
+    ///     public: cors_policy::load(r#"origins = "*""#).unwrap(),
+    ///     private: cors_policy::load(r#"origins = []"#).unwrap(),
+    /// };
+    /// let headers = [("Origin", &b"https://a.example"[..])];
+    /// for (path, kind) in [(&b"/public/x"[..], DecisionKind::Actual), (b"/admin", DecisionKind::Rejected)] {
+    ///     let request = SimpleRequest::new(b"GET", &headers).at(path);
+    ///     let decision = source.with_policy(&request, |chosen| chosen.evaluate(&request).kind());
+    ///     assert_eq!(decision, kind);
+    /// }
+    /// ```
+    fn with_policy<T>(&self, request: &dyn RequestParts, f: impl FnOnce(Chosen<'_>) -> T) -> T
+    where
+        Self: Sized,
+    {
+        let _ = request;
+        f(Chosen::new(self.policy()))
+    }
+}
+
+/// The policy a [`PolicySource`] chose for one request, and, when it chose
+/// none (a tenant it does not know), the reason every cross-origin request
+/// is refused with.
+#[derive(Clone, Copy, Debug)]
+pub struct Chosen<'a> {
+    policy: Policy<'a>,
+    refusal: Option<Reason<'static>>,
+}
+
+impl<'a> Chosen<'a> {
+    /// Evaluate with `policy`.
+    pub fn new(policy: Policy<'a>) -> Self {
+        Chosen {
+            policy,
+            refusal: None,
+        }
+    }
+
+    /// Refuse every cross-origin request with `reason`, under `policy`'s
+    /// settings (`on_reject`, `Vary`), which should list no origin: a
+    /// request without `Origin`, or a same-origin one, is still not a CORS
+    /// request and passes (R3, R28).
+    pub fn refused(policy: Policy<'a>, reason: Reason<'static>) -> Self {
+        Chosen {
+            policy,
+            refusal: Some(reason),
+        }
+    }
+
+    /// The policy.
+    pub fn policy(&self) -> Policy<'a> {
+        self.policy
+    }
+
+    /// Evaluates `request` as [`Policy::evaluate`] does, with the refusal's
+    /// reason on a rejection of the origin.
+    #[inline]
+    pub fn evaluate<'r, R: RequestView + ?Sized>(&self, request: &'r R) -> Decision<'r>
+    where
+        'a: 'r,
+    {
+        let mut decision = self.policy.evaluate(request);
+        if let Some(reason) = self.refusal
+            && decision.reason == Reason::OriginNotAllowed
+        {
+            decision.reason = reason;
+        }
+        decision
     }
 }
 
@@ -140,35 +237,26 @@ impl PolicySource for Policy<'static> {
     }
 }
 
-impl<T: PolicySource + ?Sized> PolicySource for &T {
-    fn policy(&self) -> Policy<'_> {
-        (**self).policy()
-    }
+/// Forwards every method, [`PolicySource::with_policy`] included.
+macro_rules! forward {
+    ($($ty:ty),*) => {$(
+        impl<T: PolicySource> PolicySource for $ty {
+            fn policy(&self) -> Policy<'_> {
+                (**self).policy()
+            }
 
-    fn static_policy(&self) -> Option<Policy<'static>> {
-        (**self).static_policy()
-    }
+            fn static_policy(&self) -> Option<Policy<'static>> {
+                (**self).static_policy()
+            }
+
+            fn with_policy<U>(&self, request: &dyn RequestParts, f: impl FnOnce(Chosen<'_>) -> U) -> U {
+                (**self).with_policy(request, f)
+            }
+        }
+    )*};
 }
 
-impl<T: PolicySource + ?Sized> PolicySource for std::sync::Arc<T> {
-    fn policy(&self) -> Policy<'_> {
-        (**self).policy()
-    }
-
-    fn static_policy(&self) -> Option<Policy<'static>> {
-        (**self).static_policy()
-    }
-}
-
-impl<T: PolicySource + ?Sized> PolicySource for Box<T> {
-    fn policy(&self) -> Policy<'_> {
-        (**self).policy()
-    }
-
-    fn static_policy(&self) -> Option<Policy<'static>> {
-        (**self).static_policy()
-    }
-}
+forward!(&T, std::sync::Arc<T>, Box<T>);
 
 /// The tables of an [`OwnedPolicy`], as the compiler produces them.
 #[doc(hidden)]

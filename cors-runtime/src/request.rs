@@ -59,6 +59,37 @@ pub trait RequestView {
     fn header_values(&self, name: RequestHeader) -> Self::Values<'_>;
 }
 
+/// What a request addresses beyond the headers CORS reads — its path, query,
+/// host and other headers — for policy sources that choose the policy per
+/// request, such as a platform's tenant index
+/// ([`PolicySource::with_policy`](crate::PolicySource::with_policy)).
+/// Adapters implement it for their framework's request; a source that
+/// does not choose reads none of it, so it costs nothing.
+pub trait RequestParts {
+    /// The path as sent (still percent-encoded), without the query.
+    fn path(&self) -> &[u8];
+
+    /// The query as sent, without the `?`; `None` when there is none.
+    fn query(&self) -> Option<&[u8]>;
+
+    /// The host the request is for, with its port if it has one: the
+    /// `Host` header, or in HTTP/2 the `:authority`. `None` when there is
+    /// none or `Host` has more than one line.
+    fn host(&self) -> Option<&[u8]>;
+
+    /// The value of header `name` (lowercase) when the request has exactly
+    /// one line of it.
+    fn header(&self, name: &str) -> Option<&[u8]>;
+}
+
+/// The only item of `values`, or `None` for none or several.
+pub(crate) fn single<'a>(mut values: impl Iterator<Item = &'a [u8]>) -> Option<&'a [u8]> {
+    match (values.next(), values.next()) {
+        (Some(value), None) => Some(value),
+        _ => None,
+    }
+}
+
 /// A request given as a method and a list of `(name, value)` pairs; header
 /// names are matched case-insensitively. Useful in tests and tools.
 ///
@@ -72,12 +103,55 @@ pub trait RequestView {
 pub struct SimpleRequest<'a, N = &'a str, V = &'a [u8]> {
     method: &'a [u8],
     headers: &'a [(N, V)],
+    target: &'a [u8],
 }
 
 impl<'a, N, V> SimpleRequest<'a, N, V> {
-    /// A request with this method and these headers.
+    /// A request with this method and these headers, for `/`.
     pub fn new(method: &'a [u8], headers: &'a [(N, V)]) -> Self {
-        SimpleRequest { method, headers }
+        SimpleRequest {
+            method,
+            headers,
+            target: b"/",
+        }
+    }
+
+    /// The same request for `target`, a path with an optional `?query`.
+    ///
+    /// ```
+    /// use cors_runtime::{RequestParts, SimpleRequest};
+    /// let headers = [("Host", &b"acme.api.example"[..])];
+    /// let req = SimpleRequest::new(b"GET", &headers).at(b"/apps/7/items?page=2");
+    /// assert_eq!((req.path(), req.query()), (&b"/apps/7/items"[..], Some(&b"page=2"[..])));
+    /// assert_eq!(req.host(), Some(&b"acme.api.example"[..]));
+    /// ```
+    pub fn at(self, target: &'a [u8]) -> Self {
+        SimpleRequest { target, ..self }
+    }
+}
+
+impl<N: AsRef<str>, V: AsRef<[u8]>> RequestParts for SimpleRequest<'_, N, V> {
+    fn path(&self) -> &[u8] {
+        let end = self.target.iter().position(|b| *b == b'?');
+        &self.target[..end.unwrap_or(self.target.len())]
+    }
+
+    fn query(&self) -> Option<&[u8]> {
+        let start = self.target.iter().position(|b| *b == b'?')?;
+        Some(&self.target[start + 1..])
+    }
+
+    fn host(&self) -> Option<&[u8]> {
+        self.header("host")
+    }
+
+    fn header(&self, name: &str) -> Option<&[u8]> {
+        single(
+            self.headers
+                .iter()
+                .filter(|(n, _)| n.as_ref().eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.as_ref()),
+        )
     }
 }
 

@@ -48,6 +48,7 @@ use pin_project_lite::pin_project;
 
 use crate::apply::{FixedValues, PreparedHeaders, ResponseHeaderSink, Step};
 use crate::policy::PolicySource;
+use crate::request::RequestParts;
 use crate::request::{RequestHeader, RequestView};
 use crate::response::ResponseHeader;
 
@@ -241,10 +242,10 @@ where
             }
             response
         };
-        let state = match prepared
-            .fixed
-            .step(prepared.source.policy(), &request, echo, respond)
-        {
+        let step = prepared.source.with_policy(&request, |chosen| {
+            prepared.fixed.step(chosen, &request, echo, respond)
+        });
+        let state = match step {
             Step::Respond(response) => State::Early {
                 response: Some(request.into_response(response).map_into_right_body()),
             },
@@ -313,6 +314,31 @@ where
                 })
             }
         }
+    }
+}
+
+/// A request's path, query, host and headers, for sources that choose the
+/// policy per request.
+impl RequestParts for ServiceRequest {
+    fn path(&self) -> &[u8] {
+        self.uri().path().as_bytes()
+    }
+
+    fn query(&self) -> Option<&[u8]> {
+        self.uri().query().map(str::as_bytes)
+    }
+
+    fn host(&self) -> Option<&[u8]> {
+        let mut hosts = self.headers().get_all(header::HOST);
+        match (hosts.next(), hosts.next()) {
+            (Some(host), None) => Some(host.as_bytes()),
+            (Some(_), Some(_)) => None,
+            (None, _) => self.uri().authority().map(|a| a.as_str().as_bytes()),
+        }
+    }
+
+    fn header(&self, name: &str) -> Option<&[u8]> {
+        crate::request::single(self.headers().get_all(name).map(ActixValue::as_bytes))
     }
 }
 

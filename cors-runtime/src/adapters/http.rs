@@ -24,8 +24,8 @@ use ::http::{Request, Response, StatusCode, request::Parts};
 
 use crate::apply::{FixedValues, PreparedHeaders, ResponseHeaderSink};
 use crate::policy::PolicySource;
-use crate::request::{RequestHeader, RequestView};
-use crate::response::{FixedValue, HeaderValue, MAX_HEADERS, ResponseHeader};
+use crate::request::{RequestHeader, RequestParts, RequestView, single};
+use crate::response::{HeaderValue, MAX_HEADERS, ResponseHeader};
 
 // The `http` crate's constants for the core's names (`RequestHeader::ALL`,
 // `ResponseHeader::ALL`): an exhaustive match, which measured faster than a
@@ -264,42 +264,66 @@ impl<P: PolicySource> HttpCors<P> {
     /// assert!(response.headers().get("cookie").is_none()); // nothing of the request is left
     /// ```
     pub fn handle<B>(&self, request: &mut Request<B>) -> Outcome {
-        let view = HeaderMapView::new(request.method(), request.headers());
-        let origin = view.origin();
         // `FixedValues::step`, unrolled: the early answer is written into
         // the request's own map, which needs the decision's borrow of the
         // request to end first, and carrying it out through `Step` measured
         // 4–6 % slower per preflight through tower (`benches/README.md`).
-        let decision = self.source.policy().evaluate(&view);
-        let Some(status) = decision.status() else {
-            return Outcome::Forward(self.fixed.prepare(
-                decision.headers(),
-                |bytes| match origin {
-                    Some(o) if o.as_bytes() == bytes => Some(o.clone()),
-                    _ => HttpValue::from_bytes(bytes).ok(),
-                },
-            ));
-        };
-        // What to write, as small copyable names: `None` stands for the
-        // echoed origin, moved out of the request once its borrow ends.
-        let mut answer = [(ResponseHeader::Vary, None::<FixedValue>); MAX_HEADERS];
-        let count = decision.headers().len();
-        for (slot, (name, value)) in answer.iter_mut().zip(decision.headers().iter()) {
-            *slot = match value {
-                HeaderValue::Fixed(v, _) => (name, Some(v)),
-                HeaderValue::RequestOrigin(_) => (name, None),
+        let early = self.source.with_policy(&*request, |chosen| {
+            let view = HeaderMapView::new(request.method(), request.headers());
+            let origin = view.origin();
+            let decision = chosen.evaluate(&view);
+            let Some(status) = decision.status() else {
+                return Handled::Forward(self.fixed.prepare(
+                    decision.headers(),
+                    |bytes| match origin {
+                        Some(o) if o.as_bytes() == bytes => Some(o.clone()),
+                        _ => HttpValue::from_bytes(bytes).ok(),
+                    },
+                ));
             };
-        }
-        let body = decision
-            .error_body()
-            .map(|b| bytes::Bytes::from(b.to_string()));
+            // What to write: `None` stands for the echoed origin, moved out
+            // of the request once its borrow ends.
+            let mut answer: [(ResponseHeader, Option<HttpValue>); MAX_HEADERS] =
+                std::array::from_fn(|_| (ResponseHeader::Vary, None));
+            let count = decision.headers().len();
+            for (slot, (name, value)) in answer.iter_mut().zip(decision.headers().iter()) {
+                *slot = match value {
+                    HeaderValue::Fixed(v, text) => (
+                        name,
+                        Some(match self.fixed.get_for(v, text) {
+                            Some(converted) => converted.clone(),
+                            None => HttpValue::from_str(text).unwrap_or(HttpValue::from_static("")),
+                        }),
+                    ),
+                    HeaderValue::RequestOrigin(_) => (name, None),
+                };
+            }
+            let body = decision
+                .error_body()
+                .map(|b| bytes::Bytes::from(b.to_string()));
+            Handled::Respond {
+                status,
+                answer,
+                count,
+                body,
+            }
+        });
+        let (status, answer, count, body) = match early {
+            Handled::Respond {
+                status,
+                answer,
+                count,
+                body,
+            } => (status, answer, count, body),
+            Handled::Forward(headers) => return Outcome::Forward(headers),
+        };
         let mut map = std::mem::take(request.headers_mut());
         // A decision echoes the request's only Origin line.
         let mut origin = map.remove(header::ORIGIN);
         map.clear();
-        for &(name, value) in &answer[..count] {
+        for (name, value) in answer.into_iter().take(count) {
             let value = match value {
-                Some(v) => self.fixed.get(v).clone(),
+                Some(v) => v,
                 None => match origin.take() {
                     Some(origin) => origin,
                     None => continue,
@@ -311,6 +335,48 @@ impl<P: PolicySource> HttpCors<P> {
         *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN);
         *response.headers_mut() = map;
         Outcome::Respond(response)
+    }
+}
+
+/// What [`HttpCors::handle`] decided while the request was borrowed.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "lives on the stack for one call; boxing would allocate per request"
+)]
+enum Handled {
+    Forward(PreparedHeaders<HttpValue>),
+    Respond {
+        status: u16,
+        /// `None` stands for the echoed origin.
+        answer: [(ResponseHeader, Option<HttpValue>); MAX_HEADERS],
+        count: usize,
+        body: Option<bytes::Bytes>,
+    },
+}
+
+/// A request's path, query, host and headers, for sources that choose the
+/// policy per request.
+impl<B> RequestParts for Request<B> {
+    fn path(&self) -> &[u8] {
+        self.uri().path().as_bytes()
+    }
+
+    fn query(&self) -> Option<&[u8]> {
+        self.uri().query().map(str::as_bytes)
+    }
+
+    fn host(&self) -> Option<&[u8]> {
+        let mut hosts = self.headers().get_all(header::HOST).iter();
+        match (hosts.next(), hosts.next()) {
+            (Some(host), None) => Some(host.as_bytes()),
+            (Some(_), Some(_)) => None,
+            // HTTP/2 carries it as `:authority`, which is the URI's.
+            (None, _) => self.uri().authority().map(|a| a.as_str().as_bytes()),
+        }
+    }
+
+    fn header(&self, name: &str) -> Option<&[u8]> {
+        single(self.headers().get_all(name).iter().map(HttpValue::as_bytes))
     }
 }
 

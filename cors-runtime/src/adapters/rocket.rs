@@ -59,6 +59,7 @@ use rocket::{Build, Request, Response};
 
 use crate::apply::{FixedValues, PreparedHeaders, ResponseHeaderSink, Step};
 use crate::policy::PolicySource;
+use crate::request::RequestParts;
 use crate::request::{RequestHeader, RequestView};
 use crate::response::ResponseHeader;
 
@@ -126,7 +127,45 @@ impl ResponseHeaderSink for RocketHeaderSink<'_, '_> {
     }
 }
 
-type SharedSource = Arc<dyn PolicySource + Send + Sync>;
+/// A policy source with its type erased, so one fairing holds scopes of
+/// different source types.
+trait ScopeSource: Send + Sync {
+    /// The policy's name, for `Debug`.
+    fn name(&self) -> String;
+
+    /// The decision for `request`, its values converted with `fixed`.
+    fn state(&self, request: &Request<'_>, fixed: &FixedValues<Cow<'static, str>>) -> State;
+}
+
+impl<P: PolicySource + Send + Sync> ScopeSource for P {
+    fn name(&self) -> String {
+        self.policy().name().to_string()
+    }
+
+    fn state(&self, request: &Request<'_>, fixed: &FixedValues<Cow<'static, str>>) -> State {
+        // Rocket's values are text: the echoed origin is copied once.
+        let echo = |bytes: &[u8]| {
+            std::str::from_utf8(bytes)
+                .ok()
+                .map(|s| Cow::Owned(s.to_owned()))
+        };
+        let respond = |decision: &crate::Decision<'_>| State::Early {
+            status: decision.status().unwrap_or(403),
+            body: decision
+                .error_body()
+                .map(|b| b.to_string())
+                .unwrap_or_default(),
+            headers: fixed.prepare(decision.headers(), echo),
+        };
+        let step = self.with_policy(request, |chosen| fixed.step(chosen, request, echo, respond));
+        match step {
+            Step::Forward(headers) => State::Forward(headers),
+            Step::Respond(early) => early,
+        }
+    }
+}
+
+type SharedSource = Arc<dyn ScopeSource>;
 
 /// One policy and the path prefix it covers.
 #[derive(Clone)]
@@ -144,7 +183,7 @@ impl std::fmt::Debug for Scope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Scope")
             .field("base", &self.base)
-            .field("policy", &self.source.policy().name())
+            .field("policy", &self.source.name())
             .finish()
     }
 }
@@ -235,27 +274,7 @@ impl Cors {
         let Some(scope) = self.scopes.iter().find(|s| s.covers(&path)) else {
             return State::Untouched;
         };
-        // Rocket's values are text: the echoed origin is copied once.
-        let echo = |bytes: &[u8]| {
-            std::str::from_utf8(bytes)
-                .ok()
-                .map(|s| Cow::Owned(s.to_owned()))
-        };
-        let respond = |decision: &crate::Decision<'_>| State::Early {
-            status: decision.status().unwrap_or(403),
-            body: decision
-                .error_body()
-                .map(|b| b.to_string())
-                .unwrap_or_default(),
-            headers: scope.fixed.prepare(decision.headers(), echo),
-        };
-        match scope
-            .fixed
-            .step(scope.source.policy(), request, echo, respond)
-        {
-            Step::Forward(headers) => State::Forward(headers),
-            Step::Respond(early) => early,
-        }
+        scope.source.state(request, &scope.fixed)
     }
 }
 
@@ -319,5 +338,25 @@ impl Handler for EarlyAnswer {
             State::Early { .. } => route::Outcome::from(request, ()),
             _ => route::Outcome::forward(data, Status::NotFound),
         }
+    }
+}
+
+/// A request's path, query, host and headers, for sources that choose the
+/// policy per request.
+impl RequestParts for Request<'_> {
+    fn path(&self) -> &[u8] {
+        self.uri().path().as_str().as_bytes()
+    }
+
+    fn query(&self) -> Option<&[u8]> {
+        self.uri().query().map(|q| q.as_str().as_bytes())
+    }
+
+    fn host(&self) -> Option<&[u8]> {
+        self.header("host")
+    }
+
+    fn header(&self, name: &str) -> Option<&[u8]> {
+        crate::request::single(self.headers().get(name).map(str::as_bytes))
     }
 }
