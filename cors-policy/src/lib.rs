@@ -63,6 +63,7 @@ pub mod rules;
 pub mod schema;
 mod select;
 mod suggest;
+pub mod tenant;
 
 pub use annotate_snippets::Renderer;
 pub use build_script::Builder;
