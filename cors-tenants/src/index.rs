@@ -1,0 +1,480 @@
+//! The tenant index: every tenant's origin tables, found by tenant id with
+//! one hash lookup whatever the number of tenants, and updated one tenant
+//! at a time.
+//!
+//! A [`Snapshot`] is immutable: a large **base segment** (all tenants'
+//! tables in one byte arena, and a map from tenant id to its slice) under
+//! small **overlays** of recent changes (a tenant's new tables, or its
+//! removal). A lookup reads the newest overlay, then the one being
+//! compacted, then the base. An upsert copies the live overlay, which is
+//! kept small, adds the tenant and publishes a new snapshot with one atomic
+//! pointer swap, so every request sees one whole version and an update's
+//! cost does not grow with the index. When the live overlay reaches its
+//! limit it is frozen and merged into a new base in a background thread,
+//! while updates go on into a fresh overlay.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use arc_swap::{ArcSwap, Guard};
+use cors_runtime::__private::{RawPolicy, exact_hash};
+use cors_runtime::{Policy, PolicySource};
+
+use crate::blob;
+use crate::id::is_valid_tenant_id;
+use crate::platform::{CheckedTenant, Platform};
+
+/// Overlay size at which a compaction starts, unless set with
+/// [`TenantIndex::with_compaction_at`].
+pub const DEFAULT_COMPACTION_AT: usize = 1024;
+
+/// The tenant-id hash: the runtime's fast hash with a seed chosen at random
+/// per index, so ids cannot be picked to collide.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Seeded(u64);
+
+impl Seeded {
+    fn random() -> Seeded {
+        Seeded(std::collections::hash_map::RandomState::new().hash_one(0x636f_7273_u64))
+    }
+}
+
+impl BuildHasher for Seeded {
+    type Hasher = IdHasher;
+    fn build_hasher(&self) -> IdHasher {
+        IdHasher(self.0)
+    }
+}
+
+/// Hashes one `str` key (its bytes, then the `0xff` terminator `str`'s
+/// `Hash` writes).
+#[derive(Debug)]
+pub(crate) struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = exact_hash(self.0, bytes);
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.0 = self.0.rotate_left(5) ^ u64::from(byte);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Where a base tenant's tables are in the arena, and its plan.
+#[derive(Clone, Copy, Debug)]
+struct Slot {
+    offset: usize,
+    len: u32,
+    plan: u16,
+}
+
+/// The bulk of the index: every tenant's tables end to end in one arena.
+#[derive(Debug)]
+pub(crate) struct Segment {
+    slots: HashMap<Arc<str>, Slot, Seeded>,
+    arena: Vec<u8>,
+}
+
+impl Segment {
+    fn empty(seed: Seeded) -> Segment {
+        Segment {
+            slots: HashMap::with_hasher(seed),
+            arena: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, id: Arc<str>, blob: &[u8], plan: u16) {
+        let slot = Slot {
+            offset: self.arena.len(),
+            len: blob.len() as u32,
+            plan,
+        };
+        self.arena.extend_from_slice(blob);
+        self.slots.insert(id, slot);
+    }
+
+    fn get(&self, id: &str) -> Option<(&str, &[u8], u16)> {
+        let (key, slot) = self.slots.get_key_value(id)?;
+        let blob = self
+            .arena
+            .get(slot.offset..slot.offset + slot.len as usize)?;
+        Some((key, blob, slot.plan))
+    }
+}
+
+/// A tenant changed since the base was built: its tables, or `None` when
+/// it was removed.
+#[derive(Debug)]
+struct Entry {
+    blob: Box<[u8]>,
+    plan: u16,
+}
+
+type Overlay = HashMap<Arc<str>, Option<Arc<Entry>>, Seeded>;
+
+/// One consistent version of the index. Cheap to hold for a request.
+#[derive(Debug)]
+pub struct Snapshot {
+    base: Arc<Segment>,
+    frozen: Option<Arc<Overlay>>,
+    live: Arc<Overlay>,
+    platform: Arc<Platform>,
+    tenants: usize,
+    version: u64,
+}
+
+impl Snapshot {
+    /// The tenant's entry: its id as stored, tables and plan.
+    fn find(&self, id: &str) -> Option<(&str, &[u8], u16)> {
+        for overlay in [Some(&self.live), self.frozen.as_ref()]
+            .into_iter()
+            .flatten()
+        {
+            if let Some((key, entry)) = overlay.get_key_value(id) {
+                return entry.as_ref().map(|e| (&**key, &*e.blob, e.plan));
+            }
+        }
+        self.base.get(id)
+    }
+
+    /// The policy of tenant `id`: its plan's settings with its own origins.
+    /// `None` for an id that is not a tenant (or not a valid id, which is
+    /// refused before any hashing, so a hostile id costs nothing). Never
+    /// allocates.
+    pub fn policy(&self, id: &[u8]) -> Option<Policy<'_>> {
+        if !is_valid_tenant_id(id) {
+            return None;
+        }
+        let id = std::str::from_utf8(id).ok()?;
+        let (name, blob, plan) = self.find(id)?;
+        let origins = blob::decode(blob)?;
+        let base = self.platform.plans.get(usize::from(plan))?.policy.policy();
+        Some(Policy::__from_raw(RawPolicy {
+            name,
+            origins,
+            ..*base.__raw()
+        }))
+    }
+
+    /// True when `id` is a tenant.
+    pub fn contains(&self, id: &str) -> bool {
+        self.find(id).is_some()
+    }
+
+    /// How many tenants this version has.
+    pub fn len(&self) -> usize {
+        self.tenants
+    }
+
+    /// True when it has none.
+    pub fn is_empty(&self) -> bool {
+        self.tenants == 0
+    }
+
+    /// The version number: 0 when built, one more per change.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// Tenants waiting in overlays for the next compaction.
+    pub fn pending(&self) -> usize {
+        self.live.len() + self.frozen.as_ref().map_or(0, |f| f.len())
+    }
+
+    /// Bytes the index holds beyond the tenant ids' text: the base arena
+    /// (the origin tables, whose text is the origins'), its map, and the
+    /// overlays.
+    pub fn heap_bytes(&self) -> usize {
+        let map_entry = std::mem::size_of::<(Arc<str>, Slot)>() + 1;
+        let overlay_entry = std::mem::size_of::<(Arc<str>, Option<Arc<Entry>>)>() + 1;
+        let overlays = [Some(&self.live), self.frozen.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(|o| {
+                o.capacity() * overlay_entry
+                    + o.values()
+                        .flatten()
+                        .map(|e| e.blob.len() + 32)
+                        .sum::<usize>()
+            })
+            .sum::<usize>();
+        // Each `Arc<str>` allocation carries two counters.
+        self.base.arena.capacity()
+            + self.base.slots.capacity() * map_entry
+            + self.base.slots.len() * 16
+            + overlays
+    }
+}
+
+/// The live index: lookups from any number of threads, updates from any,
+/// one at a time. Cloning gives another handle to the same index.
+///
+/// ```
+/// use cors_tenants::{Platform, TenantIndex, TenantSpec};
+/// let platform = Platform::new(
+///     &cors_policy::Source::new("platform.toml", "origins = []\ncredentials = true\n"),
+///     "default",
+/// ).unwrap();
+/// let index = TenantIndex::new(platform);
+/// let spec = |id: &str, origins: &[&str]| TenantSpec {
+///     id: id.into(),
+///     origins: origins.iter().map(|o| o.to_string()).collect(),
+///     plan: None,
+/// };
+/// index.upsert(&spec("app-a", &["https://a.example"])).unwrap();
+/// index.upsert(&spec("app-b", &["https://*.b.example"])).unwrap();
+///
+/// let now = index.load();
+/// assert!(now.policy(b"app-a").unwrap().allows_origin(b"https://a.example"));
+/// assert!(!now.policy(b"app-b").unwrap().allows_origin(b"https://a.example"));
+/// assert!(now.policy(b"app-c").is_none());
+/// ```
+#[derive(Clone, Debug)]
+pub struct TenantIndex {
+    shared: Arc<Shared>,
+}
+
+#[derive(Debug)]
+struct Shared {
+    current: ArcSwap<Snapshot>,
+    /// Held by whoever publishes a new snapshot.
+    writer: Mutex<()>,
+    compacting: AtomicBool,
+    compaction_at: usize,
+    seed: Seeded,
+    platform: Arc<Platform>,
+}
+
+/// What an upsert or removal changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// A new tenant.
+    Added,
+    /// An existing tenant's entry was replaced.
+    Replaced,
+    /// The tenant was removed.
+    Removed,
+    /// Nothing: removing a tenant that was not there.
+    Unchanged,
+}
+
+impl TenantIndex {
+    /// An empty index for `platform`'s tenants.
+    pub fn new(platform: Platform) -> TenantIndex {
+        TenantIndex::build(platform, Vec::new())
+    }
+
+    /// An index holding `tenants` (checked with [`Platform::check`]); of
+    /// two with the same id, the later wins. Linear in their total size.
+    pub fn build(platform: Platform, tenants: Vec<CheckedTenant>) -> TenantIndex {
+        TenantIndex::build_with(platform, tenants, DEFAULT_COMPACTION_AT)
+    }
+
+    /// [`TenantIndex::build`] with the overlay size at which a compaction
+    /// starts.
+    pub fn build_with(
+        platform: Platform,
+        tenants: Vec<CheckedTenant>,
+        compaction_at: usize,
+    ) -> TenantIndex {
+        let seed = Seeded::random();
+        let mut base = Segment::empty(seed);
+        base.slots.reserve(tenants.len());
+        base.arena
+            .reserve(tenants.iter().map(|t| t.blob.len()).sum::<usize>());
+        for tenant in tenants {
+            base.push(tenant.id, &tenant.blob, tenant.plan);
+        }
+        base.arena.shrink_to_fit();
+        let platform = Arc::new(platform);
+        let snapshot = Snapshot {
+            tenants: base.slots.len(),
+            base: Arc::new(base),
+            frozen: None,
+            live: Arc::new(HashMap::with_hasher(seed)),
+            platform: Arc::clone(&platform),
+            version: 0,
+        };
+        TenantIndex {
+            shared: Arc::new(Shared {
+                current: ArcSwap::from_pointee(snapshot),
+                writer: Mutex::new(()),
+                compacting: AtomicBool::new(false),
+                compaction_at: compaction_at.max(1),
+                seed,
+                platform,
+            }),
+        }
+    }
+
+    /// The current version, for one request (or any consistent read).
+    pub fn load(&self) -> Guard<Arc<Snapshot>> {
+        self.shared.current.load()
+    }
+
+    /// The current version, to keep (for as long as it is held, updates do
+    /// not free it).
+    pub fn load_full(&self) -> Arc<Snapshot> {
+        self.shared.current.load_full()
+    }
+
+    /// The platform the index checks tenants with.
+    pub fn platform(&self) -> &Platform {
+        &self.shared.platform
+    }
+
+    /// The default plan's policy (with the plan file's own origins, which
+    /// no tenant uses).
+    pub(crate) fn default_plan(&self) -> Policy<'_> {
+        self.shared.platform.default_policy()
+    }
+
+    /// Checks `tenant` and, when it passes, makes it the tenant's entry for
+    /// every request that starts from now on. Costs the tenant's own size
+    /// plus a copy of the small live overlay, never the whole index.
+    ///
+    /// # Errors
+    /// Why it was refused; the tenant's previous entry, if any, stays.
+    pub fn upsert(&self, tenant: &crate::TenantSpec) -> Result<Change, crate::Error> {
+        let checked = self.shared.platform.check(tenant)?;
+        Ok(self.insert(checked))
+    }
+
+    /// Makes an already checked tenant the tenant's entry.
+    pub fn insert(&self, tenant: CheckedTenant) -> Change {
+        let entry = Arc::new(Entry {
+            blob: tenant.blob,
+            plan: tenant.plan,
+        });
+        self.publish(tenant.id, Some(entry))
+    }
+
+    /// Removes tenant `id`: its requests are then refused as from an
+    /// unknown tenant.
+    pub fn remove(&self, id: &str) -> Change {
+        self.publish(id.into(), None)
+    }
+
+    fn publish(&self, id: Arc<str>, entry: Option<Arc<Entry>>) -> Change {
+        let change = {
+            let _writer = self.shared.writer.lock().unwrap_or_else(|e| e.into_inner());
+            let now = self.load();
+            let existed = now.contains(&id);
+            let change = match (existed, entry.is_some()) {
+                (false, true) => Change::Added,
+                (true, true) => Change::Replaced,
+                (true, false) => Change::Removed,
+                (false, false) => Change::Unchanged,
+            };
+            if change == Change::Unchanged {
+                return change;
+            }
+            let mut live = Overlay::clone(&now.live);
+            live.insert(id, entry);
+            let tenants = match change {
+                Change::Added => now.tenants + 1,
+                Change::Removed => now.tenants - 1,
+                _ => now.tenants,
+            };
+            self.shared.current.store(Arc::new(Snapshot {
+                base: Arc::clone(&now.base),
+                frozen: now.frozen.clone(),
+                live: Arc::new(live),
+                platform: Arc::clone(&now.platform),
+                tenants,
+                version: now.version + 1,
+            }));
+            change
+        };
+        if self.load().live.len() >= self.shared.compaction_at
+            && !self.shared.compacting.swap(true, Ordering::AcqRel)
+        {
+            let index = self.clone();
+            std::thread::Builder::new()
+                .name("cors-tenants-compaction".into())
+                .spawn(move || index.compact_now())
+                .map(drop)
+                .unwrap_or_else(|_| self.shared.compacting.store(false, Ordering::Release));
+        }
+        change
+    }
+
+    /// Merges every overlay into a new base segment now, in this thread
+    /// (updates go on meanwhile). Linear in the index's size.
+    pub fn compact(&self) {
+        while self.shared.compacting.swap(true, Ordering::AcqRel) {
+            std::thread::yield_now();
+        }
+        self.compact_now();
+    }
+
+    /// Compacts; the caller has set `compacting`.
+    fn compact_now(&self) {
+        // Freeze the live overlay (after any earlier frozen one merged).
+        let (base, frozen) = {
+            let _writer = self.shared.writer.lock().unwrap_or_else(|e| e.into_inner());
+            let now = self.load();
+            let mut frozen = now
+                .frozen
+                .as_deref()
+                .cloned()
+                .unwrap_or_else(|| HashMap::with_hasher(self.shared.seed));
+            for (id, entry) in now.live.iter() {
+                frozen.insert(Arc::clone(id), entry.clone());
+            }
+            let frozen = Arc::new(frozen);
+            self.shared.current.store(Arc::new(Snapshot {
+                base: Arc::clone(&now.base),
+                frozen: Some(Arc::clone(&frozen)),
+                live: Arc::new(HashMap::with_hasher(self.shared.seed)),
+                platform: Arc::clone(&now.platform),
+                tenants: now.tenants,
+                version: now.version,
+            }));
+            (Arc::clone(&now.base), frozen)
+        };
+        let merged = Arc::new(merge(&base, &frozen, self.shared.seed));
+        {
+            let _writer = self.shared.writer.lock().unwrap_or_else(|e| e.into_inner());
+            let now = self.load();
+            self.shared.current.store(Arc::new(Snapshot {
+                base: merged,
+                frozen: None,
+                live: Arc::clone(&now.live),
+                platform: Arc::clone(&now.platform),
+                tenants: now.tenants,
+                version: now.version,
+            }));
+        }
+        self.shared.compacting.store(false, Ordering::Release);
+    }
+}
+
+/// A new base: `base`'s tenants that `frozen` does not change, then
+/// `frozen`'s entries.
+fn merge(base: &Segment, frozen: &Overlay, seed: Seeded) -> Segment {
+    let mut out = Segment::empty(seed);
+    out.slots.reserve(base.slots.len() + frozen.len());
+    out.arena.reserve(base.arena.len());
+    for (id, slot) in &base.slots {
+        if frozen.contains_key(id) {
+            continue;
+        }
+        let blob = &base.arena[slot.offset..slot.offset + slot.len as usize];
+        out.push(Arc::clone(id), blob, slot.plan);
+    }
+    for (id, entry) in frozen {
+        if let Some(entry) = entry {
+            out.push(Arc::clone(id), &entry.blob, entry.plan);
+        }
+    }
+    out.arena.shrink_to_fit();
+    out
+}
