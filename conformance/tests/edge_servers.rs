@@ -193,21 +193,24 @@ fn the_services_own_cors_headers_never_reach_the_client() {
 #[test]
 fn names_with_newlines_stay_in_the_comment() {
     let injected = "INJECTED add_header Access-Control-Allow-Origin * always;";
-    let policy = format!("api\\n{injected}\\n#");
-    let profile = format!("dev\\n{injected}\\\\");
+    // `{$PATH:` made Caddy substitute the environment up to the next `}`,
+    // which swallowed the block that turns its admin endpoint off.
+    let policy = format!("api{{$PATH:\\n{injected}\\n#");
+    let profile = format!("dev{{$HOME:\\n{injected}\\\\");
     let text = format!(
         "[policies.\"{policy}\"]\norigins = [\"https://app.example.com\"]\n\
          [policies.\"{policy}\".profiles.\"{profile}\"]\nextra_origins = [\"https://dev.example.com\"]\n"
     );
     let source = cors_policy::Source::new("names.toml", text);
-    let selection = cors_policy::Selection::policy(format!("api\n{injected}\n#"))
-        .with_profile(format!("dev\n{injected}\\"));
+    let selection = cors_policy::Selection::policy(format!("api{{$PATH:\n{injected}\n#"))
+        .with_profile(format!("dev{{$HOME:\n{injected}\\"));
     let compiled = cors_policy::compile(&source, &selection).expect("compiles");
-    let file_name = format!("x\n{injected}\n#.toml");
+    let file_name = format!("x{{$USER:\n{injected}\n#.toml");
     let upstream = Upstream::start().expect("upstream");
     for target in Target::PROXIES {
         let name = target.capabilities().target;
         let text = target.emit(&compiled, &file_name, None).expect("emits");
+        assert!(!text.contains("{$"), "{name}: an environment placeholder");
         for line in text.lines().filter(|l| l.contains("INJECTED")) {
             assert!(line.starts_with("# "), "{name}: {line}");
             assert!(!line.ends_with('\\'), "{name}: {line}");
@@ -345,5 +348,51 @@ fn the_proxys_own_errors_are_as_the_tables_say() {
             }
             _ => assert!(cors.is_empty(), "{}: {cors:?}", capabilities.target),
         }
+    }
+}
+
+/// Lists other than `origins` are checked as one set, so they cannot be
+/// split: one that fits loads and decides in every proxy; one that does not
+/// fit every server's limits (nginx: 4 KiB per argument) is refused when
+/// emitting, never at deploy or request time.
+#[test]
+fn long_header_lists_load_or_are_refused_when_emitting() {
+    let names = |n: usize| -> Vec<String> {
+        (0..n)
+            .map(|i| format!("\"x-custom-header-{i:04}\""))
+            .collect()
+    };
+    let policy = |n: usize| {
+        let source = cors_policy::Source::new(
+            "headers.toml",
+            format!(
+                "origins = [\"https://app.example.com\"]\nmethods = [\"PUT\"]\nallow_headers = [{}]\n",
+                names(n).join(", ")
+            ),
+        );
+        cors_policy::compile(&source, &Default::default()).expect("compiles")
+    };
+    let (fits, too_long) = (policy(50), policy(200));
+    let upstream = Upstream::start().expect("upstream");
+    for target in Target::PROXIES {
+        let name = target.capabilities().target;
+        let server = serve(target, &fits, "headers.toml", &upstream.url())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let headers = [
+            ("Origin".to_string(), b"https://app.example.com".to_vec()),
+            ("Access-Control-Request-Method".to_string(), b"PUT".to_vec()),
+            (
+                "Access-Control-Request-Headers".to_string(),
+                b"x-custom-header-0049, x-custom-header-0000".to_vec(),
+            ),
+        ];
+        let answer = send(server.addr, "OPTIONS", &headers).expect("answer");
+        assert_eq!(answer.status, 204, "{name}");
+        let refused = serve(target, &too_long, "headers.toml", &upstream.url())
+            .expect_err("too long for a proxy");
+        assert!(
+            refused.contains("`allow_headers` is too long"),
+            "{name}: {refused}"
+        );
     }
 }

@@ -159,3 +159,70 @@ fn nginx_refuses_a_dollar_it_cannot_write() {
         );
     }
 }
+
+/// `--listen` and `--upstream` are written into the configuration: only
+/// plain addresses are taken, so neither can add a directive.
+#[test]
+fn listen_and_upstream_must_be_plain_addresses() {
+    for (listen, upstream) in [
+        (
+            "127.0.0.1:8080",
+            "http://127.0.0.1:1;\nadd_header X-Injected 1 always",
+        ),
+        (
+            "127.0.0.1:1; include /etc/passwd; #",
+            "http://127.0.0.1:3000",
+        ),
+        (
+            "127.0.0.1\n\trespond \"injected\" 299\n\tbind 127.0.0.1:19502",
+            "http://127.0.0.1:3000",
+        ),
+        ("127.0.0.1:8080", "http://{$HOME}:3000"),
+        ("127.0.0.1:99999", "http://127.0.0.1:3000"),
+        ("127.0.0.1:8080", "ftp://127.0.0.1:3000"),
+    ] {
+        for target in ["nginx", "caddy", "haproxy", "apache"] {
+            let out = cors(&[
+                "emit",
+                "examples/policies/api.toml",
+                "--policy",
+                "api",
+                "--target",
+                target,
+                "--listen",
+                listen,
+                "--upstream",
+                upstream,
+            ]);
+            assert_eq!(
+                out.status.code(),
+                Some(2),
+                "{target} {listen:?} {upstream:?}"
+            );
+            assert!(out.stdout.is_empty(), "{target}");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                stderr.contains("--listen") || stderr.contains("--upstream"),
+                "{stderr}"
+            );
+        }
+    }
+    let ok = cors(&[
+        "emit",
+        "examples/policies/api.toml",
+        "--policy",
+        "api",
+        "--target",
+        "nginx",
+        "--listen",
+        "[::1]:8080",
+        "--upstream",
+        "http://backend.internal:3000/api",
+    ]);
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+}

@@ -42,6 +42,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
         Capability::FORBID_BODIES,
         Capability::HOSTILE_BOUNDS,
         Capability::LONG_LISTS,
+        Capability::LONG_SETS,
         Capability {
             feature: "repeated header lines",
             support: Support::Exact,

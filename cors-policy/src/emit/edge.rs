@@ -26,8 +26,8 @@
 use cors_runtime::origin::OriginError;
 use cors_runtime::{ErrorBody, FixedValue, OnReject, Policy, PolicySource, Reason, ResponseHeader};
 
-use crate::Compiled;
 use crate::pattern::OriginPattern;
+use crate::{Compiled, Error};
 
 pub mod regex;
 
@@ -169,6 +169,14 @@ pub struct Rule {
 /// checks and a server's own escaping, one test stays well under nginx's
 /// 4 KiB argument limit and every server's pattern size limit.
 const ORIGINS_PER_TEST_BYTES: usize = 1200;
+
+/// The longest expression or header value a proxy configuration gets.
+const MAX_EXPRESSION_BYTES: usize = 2800;
+
+/// How many bytes of a portable expression count as one PCRE byte against
+/// [`MAX_EXPRESSION_BYTES`]: CEL takes expressions of up to 100,000 code
+/// points, so a portable spelling up to 10 times the PCRE limit is safe.
+const PORTABLE_TO_PCRE: usize = 10;
 
 /// A compiled policy as an edge configuration sees it.
 #[derive(Clone, Debug)]
@@ -316,6 +324,63 @@ impl Edge {
         }
     }
 
+    /// Refuses a policy with a test or a header value too long for a
+    /// server's configuration: nginx takes at most 4 KiB per argument, and
+    /// every server caps a compiled pattern. Origin lists are split over
+    /// several tests; the other lists (`allow_headers`, which each element
+    /// of a request's list is checked against as one set, `methods`,
+    /// `expose_headers`, `server_origins`) must fit in one.
+    ///
+    /// # Errors
+    /// [`Error::Emit`] naming the list and its size.
+    pub fn check_sizes(&self) -> Result<(), Error> {
+        let too_long = |what: &str, bytes: usize| {
+            Err(Error::Emit(format!(
+                "{what} is too long for a proxy configuration: {bytes} bytes in one expression or \
+                 header value, at most {MAX_EXPRESSION_BYTES} fit every server (nginx takes 4 KiB \
+                 per argument); shorten it, or enforce this policy in the service"
+            )))
+        };
+        // The PCRE spelling (nginx, HAProxy, Apache) is bound by nginx's
+        // argument limit; the portable one (Caddy's CEL, which spells case
+        // out, so it is longer) by CEL's expression limit, far above.
+        let longest = |c: &Classifier| {
+            c.cases
+                .iter()
+                .map(|(_, t)| {
+                    let portable: usize = t.parts().map(|(re, _)| re.len()).sum();
+                    t.pcre().len().max(portable / PORTABLE_TO_PCRE)
+                })
+                .max()
+                .unwrap_or(0)
+        };
+        for (what, classifier) in [
+            ("`origins` (one pattern)", &self.origin),
+            ("`methods`", &self.method),
+            ("`allow_headers`", &self.headers),
+        ] {
+            let bytes = longest(classifier);
+            if bytes > MAX_EXPRESSION_BYTES {
+                return too_long(what, bytes);
+            }
+        }
+        if let Some(servers) = &self.server_origins
+            && servers.len() > MAX_EXPRESSION_BYTES
+        {
+            return too_long("`server_origins`", servers.len());
+        }
+        for rule in &self.rules {
+            for (header, value) in &rule.action.headers {
+                if let Value::Text(text) = value
+                    && text.len() > MAX_EXPRESSION_BYTES
+                {
+                    return too_long(super::target::header_name(*header), text.len());
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The comment that opens every emitted file, as `# ` lines (the
     /// comment syntax of nginx, HAProxy and Apache httpd alike).
     pub fn comment_block(&self) -> String {
@@ -366,10 +431,14 @@ fn comment_text(text: &str) -> String {
             .all(|c| c.is_ascii_alphanumeric() || "._-+/:@ ".contains(c))
         && !text.ends_with(' ');
     if plain {
-        text.to_string()
-    } else {
-        format!("{text:?}")
+        return text.to_string();
     }
+    // Caddy substitutes `{$VAR}` across the whole file, comments included,
+    // before it parses anything: braces and `$` are written as escapes too.
+    format!("{text:?}")
+        .replace('{', "\\x7b")
+        .replace('}', "\\x7d")
+        .replace('$', "\\x24")
 }
 
 /// The header a configuration produced by `cors emit` adds to the answers

@@ -17,6 +17,43 @@ pub struct Full {
     pub upstream: String,
 }
 
+impl Full {
+    /// Refuses a `listen` or `upstream` that is not a plain address: they
+    /// are written into the configuration, where a space, quote, `;`,
+    /// brace, `$`, `#` or newline would end the directive or start another.
+    fn check(&self) -> Result<(), crate::Error> {
+        let plain = |text: &str, extra: &str| {
+            !text.is_empty()
+                && text
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".-_:[]".contains(c) || extra.contains(c))
+        };
+        let listen_ok = plain(&self.listen, "")
+            && self
+                .listen
+                .rsplit_once(':')
+                .is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok());
+        if !listen_ok {
+            return Err(crate::Error::Emit(format!(
+                "--listen {:?} is not ADDRESS:PORT (e.g. 127.0.0.1:8080 or [::1]:8080)",
+                self.listen
+            )));
+        }
+        let upstream_ok = ["http://", "https://"].iter().any(|scheme| {
+            self.upstream
+                .strip_prefix(scheme)
+                .is_some_and(|rest| plain(rest, "/"))
+        });
+        if !upstream_ok {
+            return Err(crate::Error::Emit(format!(
+                "--upstream {:?} is not a plain http:// or https:// URL (host, port and path of letters, digits and . - _ : / [ ])",
+                self.upstream
+            )));
+        }
+        Ok(())
+    }
+}
+
 /// How a target reads a header sent on several lines, or empty.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HeaderLines {
@@ -111,6 +148,12 @@ impl Capability {
         feature: "long origin lists",
         support: Support::Exact,
         note: "split over several tests of at most 1,200 bytes each, under every server's argument and pattern limits (4,000 origins tested)",
+    };
+    /// The lists checked as one set.
+    pub const LONG_SETS: Capability = Capability {
+        feature: "long header lists",
+        support: Support::Refused,
+        note: "`allow_headers`, `methods`, `expose_headers` and `server_origins` are each one expression or value of at most 2,800 bytes (about 100 names); `cors emit` refuses a longer one",
     };
     /// The runtime's bounds on hostile input.
     pub const HOSTILE_BOUNDS: Capability = Capability {
@@ -209,6 +252,11 @@ impl Target {
         Target::Apache,
     ];
 
+    /// True for nginx, Caddy, HAProxy and Apache httpd.
+    pub fn is_proxy(self) -> bool {
+        Target::PROXIES.contains(&self)
+    }
+
     /// What the target can express.
     pub fn capabilities(self) -> &'static Capabilities {
         match self {
@@ -244,6 +292,12 @@ impl Target {
         full: Option<&Full>,
     ) -> Result<String, crate::Error> {
         let edge = super::edge::Edge::new(compiled, source);
+        if let Some(full) = full {
+            full.check()?;
+        }
+        if self.is_proxy() {
+            edge.check_sizes()?;
+        }
         Ok(match (self, full) {
             (Target::Nginx, None) => super::nginx::snippet(&edge)?,
             (Target::Nginx, Some(f)) => super::nginx::full(&edge, f)?,
