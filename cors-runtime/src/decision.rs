@@ -189,6 +189,8 @@ pub struct Decision<'a> {
     pub(crate) reason: Reason<'a>,
     pub(crate) origin: Option<&'a [u8]>,
     pub(crate) body: bool,
+    /// A platform's shape for the error body, and the request id to echo.
+    pub(crate) format: Option<(&'a ErrorFormat, Option<&'a [u8]>)>,
 }
 
 impl<'a> Decision<'a> {
@@ -218,6 +220,7 @@ impl<'a> Decision<'a> {
         self.body.then_some(ErrorBody {
             reason: self.reason,
             origin: self.origin,
+            format: self.format,
         })
     }
 }
@@ -250,6 +253,7 @@ impl<'a> Decision<'a> {
             reason,
             origin: None,
             body: false,
+            format: None,
         }
     }
 
@@ -310,6 +314,7 @@ impl<'a> Decision<'a> {
             reason,
             origin: Some(origin),
             body: false,
+            format: None,
         }
     }
 
@@ -338,6 +343,7 @@ impl<'a> Decision<'a> {
             reason,
             origin,
             body: forbid,
+            format: None,
         }
     }
 }
@@ -348,6 +354,60 @@ impl<'a> Decision<'a> {
 pub struct ErrorBody<'a> {
     reason: Reason<'a>,
     origin: Option<&'a [u8]>,
+    format: Option<(&'a ErrorFormat, Option<&'a [u8]>)>,
+}
+
+/// How a platform shapes the error bodies of `on_reject = "forbid"`: its
+/// own code for a rejected origin, a page that explains it, and the
+/// request id it echoes (taken from a request header it names).
+///
+/// ```
+/// use cors_runtime::{ErrorBody, ErrorFormat, Reason};
+/// let format = ErrorFormat {
+///     origin_code: Some("cors_origin_not_whitelisted".into()),
+///     help_url: Some("https://developer.example.com/docs/cors".into()),
+///     request_id_header: Some("x-request-id".into()),
+/// };
+/// let body = ErrorBody::new(Reason::OriginNotAllowed, Some(b"https://evil.example"))
+///     .with_format(&format, Some(b"req-42"));
+/// assert_eq!(body.code(), "cors_origin_not_whitelisted");
+/// let json: serde_json::Value = serde_json::from_str(&body.to_string()).unwrap();
+/// assert_eq!(json["help_url"], "https://developer.example.com/docs/cors");
+/// assert_eq!(json["request_id"], "req-42");
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ErrorFormat {
+    /// The code of a rejected origin, instead of `cors_origin_not_allowed`.
+    pub origin_code: Option<String>,
+    /// A page that explains the error, sent as `help_url`.
+    pub help_url: Option<String>,
+    /// The request header whose value is echoed as `request_id` (when it
+    /// is 1 to 128 bytes of letters, digits and `-_.:`; otherwise left out).
+    pub request_id_header: Option<String>,
+}
+
+/// True for a request id that can be echoed as is.
+fn plain_request_id(id: &[u8]) -> bool {
+    (1..=128).contains(&id.len())
+        && id
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+}
+
+/// Writes `text` as a JSON string.
+fn json_string(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
+    f.write_str("\"")?;
+    for c in text.chars() {
+        match c {
+            '"' => f.write_str("\\\"")?,
+            '\\' => f.write_str("\\\\")?,
+            c if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
+                write!(f, "\\u{:04x}", c as u32)?
+            }
+            c => write!(f, "{c}")?,
+        }
+    }
+    f.write_str("\"")
 }
 
 impl<'a> ErrorBody<'a> {
@@ -362,22 +422,38 @@ impl<'a> ErrorBody<'a> {
     /// assert!(body.to_string().contains(r#""origin":"https://a.test""#));
     /// ```
     pub fn new(reason: Reason<'a>, origin: Option<&'a [u8]>) -> Self {
-        ErrorBody { reason, origin }
+        ErrorBody {
+            reason,
+            origin,
+            format: None,
+        }
     }
 
-    /// The stable error code, e.g. `cors_origin_not_allowed`.
-    pub fn code(&self) -> &'static str {
+    /// The same body in a platform's shape, echoing `request_id`.
+    pub fn with_format(self, format: &'a ErrorFormat, request_id: Option<&'a [u8]>) -> Self {
+        ErrorBody {
+            format: Some((format, request_id)),
+            ..self
+        }
+    }
+
+    /// The error code, e.g. `cors_origin_not_allowed` (or the platform's
+    /// own code for a rejected origin).
+    pub fn code(&self) -> &'a str {
+        if let (Reason::OriginNotAllowed, Some((format, _))) = (self.reason, self.format)
+            && let Some(code) = &format.origin_code
+        {
+            return code;
+        }
         self.reason.code().unwrap_or("cors_rejected")
     }
 }
 
 impl fmt::Display for ErrorBody<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            r#"{{"type":"error","status":403,"code":"{}","origin":"#,
-            self.code()
-        )?;
+        f.write_str(r#"{"type":"error","status":403,"code":"#)?;
+        json_string(f, self.code())?;
+        f.write_str(r#","origin":"#)?;
         // A valid origin is plain ASCII without quotes or backslashes; any
         // other value is not echoed, so the body is always valid JSON.
         match self.origin {
@@ -401,8 +477,21 @@ impl fmt::Display for ErrorBody<'_> {
             Reason::MultipleOrigins | Reason::InvalidOrigin(_) => {
                 "The Origin header is not a valid origin."
             }
+            Reason::UnknownTenant => "This request names no application the platform knows.",
             _ => "The CORS preflight request is malformed.",
         };
-        write!(f, r#","message":"{message}"}}"#)
+        write!(f, r#","message":"{message}""#)?;
+        if let Some((format, request_id)) = self.format {
+            if let Some(url) = &format.help_url {
+                f.write_str(r#","help_url":"#)?;
+                json_string(f, url)?;
+            }
+            if let Some(id) = request_id.filter(|id| plain_request_id(id))
+                && let Ok(id) = std::str::from_utf8(id)
+            {
+                write!(f, r#","request_id":"{id}""#)?;
+            }
+        }
+        f.write_str("}")
     }
 }

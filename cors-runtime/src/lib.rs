@@ -68,7 +68,7 @@ pub mod vary;
 pub mod adapters;
 
 pub use apply::{FixedValues, PreparedHeaders, ResponseHeaderSink, Step};
-pub use decision::{Decision, DecisionKind, ErrorBody, Reason};
+pub use decision::{Decision, DecisionKind, ErrorBody, ErrorFormat, Reason};
 pub use matcher::MatchedBy;
 pub use policy::{Chosen, OnReject, OwnedPolicy, Policy, PolicySource};
 pub use request::{RequestHeader, RequestParts, RequestView, SimpleRequest, SimpleValues};

@@ -1,7 +1,7 @@
 //! Compiled policies: the `Copy` view every evaluation runs on, and the owned
 //! form built at run time.
 
-use crate::decision::{Decision, Reason};
+use crate::decision::{Decision, ErrorFormat, Reason};
 use crate::matcher::RawOrigins;
 use crate::request::{RequestParts, RequestView};
 use crate::response::{FixedValue, HeaderValue};
@@ -183,6 +183,7 @@ pub trait PolicySource {
 pub struct Chosen<'a> {
     policy: Policy<'a>,
     refusal: Option<Reason<'static>>,
+    format: Option<(&'a ErrorFormat, Option<&'a [u8]>)>,
 }
 
 impl<'a> Chosen<'a> {
@@ -191,6 +192,7 @@ impl<'a> Chosen<'a> {
         Chosen {
             policy,
             refusal: None,
+            format: None,
         }
     }
 
@@ -202,6 +204,16 @@ impl<'a> Chosen<'a> {
         Chosen {
             policy,
             refusal: Some(reason),
+            format: None,
+        }
+    }
+
+    /// Error bodies in `format`, echoing `request_id` (the value of the
+    /// request header the format names).
+    pub fn with_format(self, format: &'a ErrorFormat, request_id: Option<&'a [u8]>) -> Self {
+        Chosen {
+            format: Some((format, request_id)),
+            ..self
         }
     }
 
@@ -223,6 +235,7 @@ impl<'a> Chosen<'a> {
         {
             decision.reason = reason;
         }
+        decision.format = self.format;
         decision
     }
 }

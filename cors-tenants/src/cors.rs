@@ -80,13 +80,19 @@ impl<E: TenantExtractor> PolicySource for TenantCors<E> {
 
     fn with_policy<T>(&self, request: &dyn RequestParts, f: impl FnOnce(Chosen<'_>) -> T) -> T {
         let snapshot = self.index.load();
-        match self
+        let format = &self.index.platform().error_format;
+        let request_id = format
+            .request_id_header
+            .as_deref()
+            .and_then(|name| request.header(name));
+        let chosen = match self
             .extractor
             .tenant(request)
             .and_then(|id| snapshot.policy(id))
         {
-            Some(policy) => f(Chosen::new(policy)),
-            None => f(Chosen::refused(self.policy(), Reason::UnknownTenant)),
-        }
+            Some(policy) => Chosen::new(policy),
+            None => Chosen::refused(self.policy(), Reason::UnknownTenant),
+        };
+        f(chosen.with_format(format, request_id))
     }
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use cors_policy::tenant::{TenantBase, TenantDiagnostic};
 use cors_policy::{Selection, Source};
-use cors_runtime::OwnedPolicy;
+use cors_runtime::{ErrorFormat, OwnedPolicy};
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
@@ -91,6 +91,7 @@ pub struct Platform {
     pub(crate) plans: Vec<Plan>,
     default: u16,
     max_origins: usize,
+    pub(crate) error_format: ErrorFormat,
 }
 
 impl Platform {
@@ -128,6 +129,7 @@ impl Platform {
             plans,
             default: default as u16,
             max_origins: DEFAULT_MAX_ORIGINS,
+            error_format: ErrorFormat::default(),
         })
     }
 
@@ -135,6 +137,14 @@ impl Platform {
     pub(crate) fn default_policy(&self) -> cors_runtime::Policy<'_> {
         use cors_runtime::PolicySource;
         self.plans[usize::from(self.default)].policy.policy()
+    }
+
+    /// Shapes the 403 bodies of plans with `on_reject = "forbid"`: the
+    /// platform's own code for a rejected origin, a help URL, and the
+    /// request id echoed from a request header.
+    pub fn with_error_format(mut self, format: ErrorFormat) -> Self {
+        self.error_format = format;
+        self
     }
 
     /// Sets the most origins one tenant may list.

@@ -5,7 +5,10 @@
 //! update visible to the next request.
 
 use cors_policy::Source;
+use cors_runtime::ErrorFormat;
 use cors_tenants::{PathSegment, Platform, TenantCors, TenantIndex, TenantSpec};
+
+const HELP: &str = "https://developer.example.com/docs/cors";
 
 const PLATFORM: &str = r#"
 [policies.standard]
@@ -23,7 +26,13 @@ on_reject = "forbid"
 "#;
 
 fn cors() -> TenantCors<PathSegment> {
-    let platform = Platform::new(&Source::new("platform.toml", PLATFORM), "standard").unwrap();
+    let platform = Platform::new(&Source::new("platform.toml", PLATFORM), "standard")
+        .unwrap()
+        .with_error_format(ErrorFormat {
+            origin_code: Some("cors_origin_not_whitelisted".into()),
+            help_url: Some(HELP.into()),
+            request_id_header: Some("X-Request-Id".into()),
+        });
     let index = TenantIndex::new(platform);
     for (id, origin, plan) in [
         ("acme", "https://app.acme.example", None),
@@ -50,6 +59,9 @@ struct Answer {
     credentials: Option<String>,
     /// The `code` of a `forbid` body.
     code: Option<String>,
+    /// Its `help_url` and `request_id`, when it has them.
+    help_url: Option<String>,
+    request_id: Option<String>,
 }
 
 fn answer(status: u16, header: impl Fn(&str) -> Option<String>, body: &[u8]) -> Answer {
@@ -59,10 +71,16 @@ fn answer(status: u16, header: impl Fn(&str) -> Option<String>, body: &[u8]) -> 
         allow_methods: header("access-control-allow-methods"),
         max_age: header("access-control-max-age"),
         credentials: header("access-control-allow-credentials"),
-        code: serde_json::from_slice::<serde_json::Value>(body)
-            .ok()
-            .and_then(|v| v["code"].as_str().map(str::to_string)),
+        code: json_field(body, "code"),
+        help_url: json_field(body, "help_url"),
+        request_id: json_field(body, "request_id"),
     }
+}
+
+fn json_field(body: &[u8], name: &str) -> Option<String> {
+    serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v[name].as_str().map(str::to_string))
 }
 
 /// A request: method, path, origin, requested method.
@@ -86,6 +104,8 @@ fn cases() -> Vec<(Case, Answer)> {
                 max_age: None,
                 credentials: some("true"),
                 code: None,
+                help_url: None,
+                request_id: None,
             },
         ),
         (
@@ -96,7 +116,9 @@ fn cases() -> Vec<(Case, Answer)> {
                 allow_methods: None,
                 max_age: None,
                 credentials: None,
-                code: some("cors_origin_not_allowed"),
+                code: some("cors_origin_not_whitelisted"),
+                help_url: some(HELP),
+                request_id: some("req-1"),
             },
         ),
         (
@@ -113,6 +135,8 @@ fn cases() -> Vec<(Case, Answer)> {
                 max_age: some("60"),
                 credentials: None,
                 code: None,
+                help_url: None,
+                request_id: None,
             },
         ),
         (
@@ -129,6 +153,8 @@ fn cases() -> Vec<(Case, Answer)> {
                 max_age: None,
                 credentials: None,
                 code: some("cors_method_not_allowed"),
+                help_url: some(HELP),
+                request_id: some("req-1"),
             },
         ),
         (
@@ -140,6 +166,8 @@ fn cases() -> Vec<(Case, Answer)> {
                 max_age: None,
                 credentials: None,
                 code: some("cors_unknown_tenant"),
+                help_url: some(HELP),
+                request_id: some("req-1"),
             },
         ),
         (
@@ -151,6 +179,8 @@ fn cases() -> Vec<(Case, Answer)> {
                 max_age: None,
                 credentials: None,
                 code: some("cors_unknown_tenant"),
+                help_url: some(HELP),
+                request_id: some("req-1"),
             },
         ),
     ]
@@ -190,7 +220,8 @@ mod tower_axum {
         let mut request = http::Request::builder()
             .method(method)
             .uri(path)
-            .header("origin", origin);
+            .header("origin", origin)
+            .header("x-request-id", "req-1");
         if let Some(m) = requested {
             request = request.header("access-control-request-method", m);
         }
@@ -249,7 +280,8 @@ mod actix {
             let mut request = test::TestRequest::default()
                 .method(method.parse().unwrap())
                 .uri(path)
-                .insert_header(("origin", origin));
+                .insert_header(("origin", origin))
+                .insert_header(("x-request-id", "req-1"));
             if let Some(m) = requested {
                 request = request.insert_header(("access-control-request-method", m));
             }
@@ -304,7 +336,8 @@ mod rocket_fairing {
         let send = async |(method, path, origin, requested): Case| {
             let mut request = client
                 .req(method.parse().unwrap(), path)
-                .header(Header::new("origin", origin));
+                .header(Header::new("origin", origin))
+                .header(Header::new("x-request-id", "req-1"));
             if let Some(m) = requested {
                 request = request.header(Header::new("access-control-request-method", m));
             }
