@@ -233,6 +233,8 @@ impl Process {
         let log = dir.path().join("server.log");
         let out = std::fs::File::create(&log).map_err(|e| e.to_string())?;
         let err = out.try_clone().map_err(|e| e.to_string())?;
+        // Its own process group, so that stopping it reaches its workers.
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
         let child = command
             .stdin(Stdio::null())
             .stdout(out)
@@ -269,8 +271,47 @@ impl Process {
     }
 }
 
+impl Process {
+    /// The server's process id, which is also its process group's: the
+    /// server and every worker it forks are in that group.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+/// Sends `signal` to every process of group `group`.
+fn signal_group(signal: &str, group: u32) {
+    let _ = Command::new("kill")
+        .args([signal, "--", &format!("-{group}")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+}
+
+/// True while some process is in group `group`.
+pub fn group_alive(group: u32) -> bool {
+    Command::new("kill")
+        .args(["-0", "--", &format!("-{group}")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Stops the server and everything it forked: `SIGTERM` to its process
+/// group (nginx, HAProxy, Apache httpd and Caddy stop their workers on it),
+/// then `SIGKILL` to what is left after 5 s. Killing the parent alone left
+/// nginx's and Apache's workers running.
 impl Drop for Process {
     fn drop(&mut self) {
+        let group = self.child.id();
+        signal_group("-TERM", group);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while group_alive(group) && Instant::now() < deadline {
+            let _ = self.child.try_wait();
+            thread::sleep(Duration::from_millis(20));
+        }
+        signal_group("-KILL", group);
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

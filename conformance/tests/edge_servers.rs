@@ -396,3 +396,26 @@ fn long_header_lists_load_or_are_refused_when_emitting() {
         );
     }
 }
+
+/// A stopped server leaves nothing behind: killing the parent alone left
+/// nginx's and Apache httpd's workers running after every test.
+#[test]
+fn a_stopped_server_leaves_no_process_behind() {
+    let source = cors_policy::Source::new("api.toml", "origins = [\"https://app.example.com\"]\n");
+    let compiled = cors_policy::compile(&source, &Default::default()).expect("compiles");
+    let upstream = Upstream::start().expect("upstream");
+    for target in Target::PROXIES {
+        let name = target.capabilities().target;
+        let server = serve(target, &compiled, "api.toml", &upstream.url())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        // Let the workers start.
+        let headers = [("Origin".to_string(), b"https://app.example.com".to_vec())];
+        send(server.addr, "GET", &headers).expect("answer");
+        let group = server.pid();
+        drop(server);
+        assert!(
+            !cors_conformance::live::group_alive(group),
+            "{name}: processes of group {group} remain"
+        );
+    }
+}
