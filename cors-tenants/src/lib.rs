@@ -52,6 +52,7 @@ mod extract;
 mod id;
 mod index;
 mod platform;
+pub mod source;
 
 pub use cors::TenantCors;
 pub use error::Error;
@@ -59,3 +60,4 @@ pub use extract::{GatewayHeader, HostLabel, PathSegment, QueryParam, Reads, Tena
 pub use id::{InvalidTenantId, MAX_TENANT_ID_LEN, is_valid_tenant_id};
 pub use index::{Change, DEFAULT_COMPACTION_AT, Snapshot, TenantIndex};
 pub use platform::{CheckedTenant, DEFAULT_MAX_ORIGINS, MAX_ORIGIN_LEN, Platform, TenantSpec};
+pub use source::{Applied, Following, TenantChange, TenantSource};
