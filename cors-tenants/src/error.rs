@@ -84,3 +84,44 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+impl Error {
+    /// The error as JSON for a developer console, in the shape of `cors
+    /// lint --format json`: a `message`, and for refused origins every
+    /// diagnostic with its `code`, `rule`, `severity`, `message`, `label`,
+    /// `help` and the `origin` (and its `index` in the submitted list) it
+    /// is about.
+    ///
+    /// ```
+    /// use cors_tenants::{Platform, TenantSpec};
+    /// let platform = Platform::new(&cors_policy::Source::new("p.toml", "origins = []\n"), "default").unwrap();
+    /// let spec = TenantSpec { id: "a".into(), origins: vec!["https://*.com".into()], plan: None };
+    /// let json = platform.check(&spec).unwrap_err().to_json();
+    /// assert_eq!(json["diagnostics"][0]["code"], "CORS104");
+    /// assert_eq!(json["diagnostics"][0]["index"], 0);
+    /// ```
+    pub fn to_json(&self) -> serde_json::Value {
+        let diagnostics: Vec<serde_json::Value> = match self {
+            Error::Origins(diagnostics) => diagnostics
+                .iter()
+                .map(|d| {
+                    serde_json::json!({
+                        "code": d.code,
+                        "rule": d.rule,
+                        "severity": d.severity.as_str(),
+                        "message": d.message,
+                        "label": d.label,
+                        "help": d.help,
+                        "origin": d.origin,
+                        "index": d.origin_index,
+                    })
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        serde_json::json!({
+            "message": self.to_string(),
+            "diagnostics": diagnostics,
+        })
+    }
+}
