@@ -12,6 +12,8 @@ use crate::platform::{Platform, TenantSpec};
 use crate::{Change, Error};
 
 pub mod dir;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 
