@@ -73,7 +73,7 @@ fn bench(c: &mut Criterion) {
             .collect();
         let check_time = start.elapsed();
         let start = Instant::now();
-        let index = TenantIndex::build(platform, checked.clone());
+        let index = TenantIndex::build(platform.clone(), checked.clone()).expect("checked here");
         let build_time = start.elapsed();
         let snapshot = index.load_full();
         let text: usize = (0..n)
@@ -88,8 +88,8 @@ fn bench(c: &mut Criterion) {
         );
         group.bench_function(BenchmarkId::new("build", n), |b| {
             b.iter_batched(
-                || checked.clone(),
-                |tenants| black_box(TenantIndex::build(platform_again(), tenants)),
+                || (platform.clone(), checked.clone()),
+                |(platform, tenants)| black_box(TenantIndex::build(platform, tenants)),
                 BatchSize::LargeInput,
             )
         });
@@ -185,10 +185,6 @@ fn bench(c: &mut Criterion) {
         }
     }
     group.finish();
-}
-
-fn platform_again() -> Platform {
-    platform()
 }
 
 fn get_at(path: &str, origin: &str) -> http::Request<()> {

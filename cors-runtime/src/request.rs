@@ -72,9 +72,10 @@ pub trait RequestParts {
     /// The query as sent, without the `?`; `None` when there is none.
     fn query(&self) -> Option<&[u8]>;
 
-    /// The host the request is for, with its port if it has one: the
-    /// `Host` header, or in HTTP/2 the `:authority`. `None` when there is
-    /// none or `Host` has more than one line.
+    /// The host the request is for: the `Host` header, or in HTTP/2 the
+    /// `:authority`, with its port if it has one (rocket, which parses the
+    /// host itself, gives it without). `None` when there is none or `Host`
+    /// has more than one line.
     fn host(&self) -> Option<&[u8]>;
 
     /// The value of header `name` (lowercase) when the request has exactly

@@ -37,6 +37,12 @@ pub enum Error {
     /// The rules refused the origin list: every diagnostic, tied to the
     /// origin it is about, as `cors lint` gives them for a policy file.
     Origins(Vec<TenantDiagnostic>),
+    /// The tenant was checked by another platform (another policy file, or
+    /// the same file loaded again): check it with this one.
+    CheckedElsewhere {
+        /// The tenant.
+        id: String,
+    },
     /// The platform's policy file does not compile.
     Platform(String),
     /// A tenant source failed (a file, a database).
@@ -75,6 +81,11 @@ impl fmt::Display for Error {
                     .collect();
                 write!(f, "origins refused: {}", errors.join("; "))
             }
+            Error::CheckedElsewhere { id } => write!(
+                f,
+                "tenant `{}` was checked by another platform; check it with this index's platform",
+                id.escape_debug()
+            ),
             Error::Platform(report) => {
                 write!(f, "the platform policy file does not compile:\n{report}")
             }

@@ -155,14 +155,22 @@ impl TenantExtractor for HostLabel {
 }
 
 /// A query parameter: `QueryParam::named("client_id")` reads `abc` from
-/// `/authorize?client_id=abc&x=1`. The first occurrence counts; its value
-/// is taken as sent (an id needs no decoding).
+/// `/authorize?client_id=abc&x=1`; its value is taken as sent (an id needs
+/// no decoding).
+///
+/// Frameworks decode parameter names, and some take the first of repeated
+/// parameters, others the last. So a query that names the parameter twice —
+/// also in a spelling that decodes to it (`client%5Fid`, `client+id` for
+/// `client id`) — names no tenant: the CORS decision is never taken for
+/// one tenant while the application serves another.
 ///
 /// ```
 /// use cors_tenants::{QueryParam, TenantExtractor};
 /// let by_query = QueryParam::named("client_id");
 /// let request = http::Request::get("/token?scope=x&client_id=abc").body(()).unwrap();
 /// assert_eq!(by_query.tenant(&request), Some(&b"abc"[..]));
+/// let twice = http::Request::get("/token?client%5Fid=abc&client_id=evil").body(()).unwrap();
+/// assert_eq!(by_query.tenant(&twice), None);
 /// ```
 #[derive(Clone, Debug)]
 pub struct QueryParam {
@@ -178,14 +186,55 @@ impl QueryParam {
     }
 }
 
+/// True when `raw` (a parameter name as sent) decodes to `name`: `%XX`
+/// escapes and `+` for a space, as HTML forms encode them.
+fn decodes_to(raw: &[u8], name: &[u8]) -> bool {
+    let mut decoded = name.iter();
+    let mut i = 0;
+    while i < raw.len() {
+        let byte = match raw[i] {
+            b'%' => {
+                let hex = |b: u8| (b as char).to_digit(16);
+                match (
+                    raw.get(i + 1).and_then(|b| hex(*b)),
+                    raw.get(i + 2).and_then(|b| hex(*b)),
+                ) {
+                    (Some(h), Some(l)) => {
+                        i += 2;
+                        (h * 16 + l) as u8
+                    }
+                    _ => b'%',
+                }
+            }
+            b'+' => b' ',
+            b => b,
+        };
+        if decoded.next() != Some(&byte) {
+            return false;
+        }
+        i += 1;
+    }
+    decoded.next().is_none()
+}
+
 impl TenantExtractor for QueryParam {
     fn tenant<'r>(&self, request: &'r dyn RequestParts) -> Option<&'r [u8]> {
-        request.query()?.split(|b| *b == b'&').find_map(|pair| {
-            let value = pair
-                .strip_prefix(self.name.as_bytes())?
-                .strip_prefix(b"=")?;
-            Some(value)
-        })
+        let name = self.name.as_bytes();
+        let mut found = None;
+        for pair in request.query()?.split(|b| *b == b'&') {
+            let (key, value) = match pair.iter().position(|b| *b == b'=') {
+                Some(eq) => (&pair[..eq], Some(&pair[eq + 1..])),
+                None => (pair, None),
+            };
+            if !decodes_to(key, name) {
+                continue;
+            }
+            if found.is_some() {
+                return None;
+            }
+            found = Some(value);
+        }
+        found.flatten()
     }
 
     fn reads(&self) -> Reads<'_> {

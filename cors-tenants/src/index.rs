@@ -20,8 +20,9 @@ use std::sync::{Arc, Mutex};
 
 use arc_swap::{ArcSwap, Guard};
 use cors_runtime::__private::{RawPolicy, exact_hash};
-use cors_runtime::{Policy, PolicySource};
+use cors_runtime::Policy;
 
+use crate::Error;
 use crate::blob;
 use crate::id::is_valid_tenant_id;
 use crate::platform::{CheckedTenant, Platform};
@@ -67,6 +68,24 @@ impl Hasher for IdHasher {
     }
 }
 
+/// A tenant id as a map key, looked up by its bytes: a request's id is
+/// checked to be ASCII already, so no UTF-8 validation is repeated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Id(pub(crate) Arc<str>);
+
+impl std::hash::Hash for Id {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        // As `[u8]` hashes, so that `get(&[u8])` finds it.
+        self.0.as_bytes().hash(state);
+    }
+}
+
+impl std::borrow::Borrow<[u8]> for Id {
+    fn borrow(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
 /// Where a base tenant's tables are in the arena, and its plan.
 #[derive(Clone, Copy, Debug)]
 struct Slot {
@@ -78,7 +97,7 @@ struct Slot {
 /// The bulk of the index: every tenant's tables end to end in one arena.
 #[derive(Debug)]
 pub(crate) struct Segment {
-    slots: HashMap<Arc<str>, Slot, Seeded>,
+    slots: HashMap<Id, Slot, Seeded>,
     arena: Vec<u8>,
 }
 
@@ -90,7 +109,7 @@ impl Segment {
         }
     }
 
-    fn push(&mut self, id: Arc<str>, blob: &[u8], plan: u16) {
+    fn push(&mut self, id: Id, blob: &[u8], plan: u16) {
         let slot = Slot {
             offset: self.arena.len(),
             len: blob.len() as u32,
@@ -100,12 +119,12 @@ impl Segment {
         self.slots.insert(id, slot);
     }
 
-    fn get(&self, id: &str) -> Option<(&str, &[u8], u16)> {
+    fn get(&self, id: &[u8]) -> Option<(&str, &[u8], u16)> {
         let (key, slot) = self.slots.get_key_value(id)?;
         let blob = self
             .arena
             .get(slot.offset..slot.offset + slot.len as usize)?;
-        Some((key, blob, slot.plan))
+        Some((&key.0, blob, slot.plan))
     }
 }
 
@@ -117,7 +136,7 @@ struct Entry {
     plan: u16,
 }
 
-type Overlay = HashMap<Arc<str>, Option<Arc<Entry>>, Seeded>;
+type Overlay = HashMap<Id, Option<Arc<Entry>>, Seeded>;
 
 /// One consistent version of the index. Cheap to hold for a request.
 #[derive(Debug)]
@@ -132,13 +151,16 @@ pub struct Snapshot {
 
 impl Snapshot {
     /// The tenant's entry: its id as stored, tables and plan.
-    fn find(&self, id: &str) -> Option<(&str, &[u8], u16)> {
+    fn find(&self, id: &[u8]) -> Option<(&str, &[u8], u16)> {
         for overlay in [Some(&self.live), self.frozen.as_ref()]
             .into_iter()
             .flatten()
         {
+            if overlay.is_empty() {
+                continue;
+            }
             if let Some((key, entry)) = overlay.get_key_value(id) {
-                return entry.as_ref().map(|e| (&**key, &*e.blob, e.plan));
+                return entry.as_ref().map(|e| (&*key.0, &*e.blob, e.plan));
             }
         }
         self.base.get(id)
@@ -152,20 +174,32 @@ impl Snapshot {
         if !is_valid_tenant_id(id) {
             return None;
         }
-        let id = std::str::from_utf8(id).ok()?;
         let (name, blob, plan) = self.find(id)?;
         let origins = blob::decode(blob)?;
-        let base = self.platform.plans.get(usize::from(plan))?.policy.policy();
+        let plan = &self.platform.plans.get(usize::from(plan))?.policy;
+        // Built in one go from the plan's fields: going through the plan's
+        // own `Policy` view copied the whole view twice per lookup.
         Some(Policy::__from_raw(RawPolicy {
             name,
             origins,
-            ..*base.__raw()
+            credentials: plan.credentials,
+            any_method: plan.any_method,
+            methods: plan.methods.view(),
+            any_header: plan.any_header,
+            allow_headers: plan.allow_headers.view(),
+            server_origins: &plan.server_origins,
+            allow_methods_value: &plan.allow_methods_value,
+            allow_headers_value: &plan.allow_headers_value,
+            expose_headers_value: &plan.expose_headers_value,
+            max_age_value: &plan.max_age_value,
+            preflight_status: plan.preflight_status,
+            forbid: plan.forbid,
         }))
     }
 
     /// True when `id` is a tenant.
     pub fn contains(&self, id: &str) -> bool {
-        self.find(id).is_some()
+        self.find(id.as_bytes()).is_some()
     }
 
     /// How many tenants this version has.
@@ -192,8 +226,8 @@ impl Snapshot {
     /// (the origin tables, whose text is the origins'), its map, and the
     /// overlays.
     pub fn heap_bytes(&self) -> usize {
-        let map_entry = std::mem::size_of::<(Arc<str>, Slot)>() + 1;
-        let overlay_entry = std::mem::size_of::<(Arc<str>, Option<Arc<Entry>>)>() + 1;
+        let map_entry = std::mem::size_of::<(Id, Slot)>() + 1;
+        let overlay_entry = std::mem::size_of::<(Id, Option<Arc<Entry>>)>() + 1;
         let overlays = [Some(&self.live), self.frozen.as_ref()]
             .into_iter()
             .flatten()
@@ -268,18 +302,39 @@ pub enum Change {
 impl TenantIndex {
     /// An empty index for `platform`'s tenants.
     pub fn new(platform: Platform) -> TenantIndex {
-        TenantIndex::build(platform, Vec::new())
+        TenantIndex::assemble(platform, Vec::new(), DEFAULT_COMPACTION_AT)
     }
 
-    /// An index holding `tenants` (checked with [`Platform::check`]); of
-    /// two with the same id, the later wins. Linear in their total size.
-    pub fn build(platform: Platform, tenants: Vec<CheckedTenant>) -> TenantIndex {
+    /// An index holding `tenants` (checked with [`Platform::check`] of this
+    /// `platform`); of two with the same id, the later wins. Linear in
+    /// their total size.
+    ///
+    /// # Errors
+    /// [`Error::CheckedElsewhere`] for a tenant another platform checked:
+    /// its origins passed that platform's plans, not these.
+    pub fn build(platform: Platform, tenants: Vec<CheckedTenant>) -> Result<TenantIndex, Error> {
         TenantIndex::build_with(platform, tenants, DEFAULT_COMPACTION_AT)
     }
 
     /// [`TenantIndex::build`] with the overlay size at which a compaction
     /// starts.
+    ///
+    /// # Errors
+    /// As [`TenantIndex::build`].
     pub fn build_with(
+        platform: Platform,
+        tenants: Vec<CheckedTenant>,
+        compaction_at: usize,
+    ) -> Result<TenantIndex, Error> {
+        if let Some(foreign) = tenants.iter().find(|t| t.platform != platform.identity) {
+            return Err(Error::CheckedElsewhere {
+                id: foreign.id.to_string(),
+            });
+        }
+        Ok(TenantIndex::assemble(platform, tenants, compaction_at))
+    }
+
+    fn assemble(
         platform: Platform,
         tenants: Vec<CheckedTenant>,
         compaction_at: usize,
@@ -290,7 +345,7 @@ impl TenantIndex {
         base.arena
             .reserve(tenants.iter().map(|t| t.blob.len()).sum::<usize>());
         for tenant in tenants {
-            base.push(tenant.id, &tenant.blob, tenant.plan);
+            base.push(Id(tenant.id), &tenant.blob, tenant.plan);
         }
         base.arena.shrink_to_fit();
         let platform = Arc::new(platform);
@@ -342,31 +397,39 @@ impl TenantIndex {
     ///
     /// # Errors
     /// Why it was refused; the tenant's previous entry, if any, stays.
-    pub fn upsert(&self, tenant: &crate::TenantSpec) -> Result<Change, crate::Error> {
+    pub fn upsert(&self, tenant: &crate::TenantSpec) -> Result<Change, Error> {
         let checked = self.shared.platform.check(tenant)?;
-        Ok(self.insert(checked))
+        self.insert(checked)
     }
 
     /// Makes an already checked tenant the tenant's entry.
-    pub fn insert(&self, tenant: CheckedTenant) -> Change {
+    ///
+    /// # Errors
+    /// [`Error::CheckedElsewhere`] for a tenant another platform checked.
+    pub fn insert(&self, tenant: CheckedTenant) -> Result<Change, Error> {
+        if tenant.platform != self.shared.platform.identity {
+            return Err(Error::CheckedElsewhere {
+                id: tenant.id.to_string(),
+            });
+        }
         let entry = Arc::new(Entry {
             blob: tenant.blob,
             plan: tenant.plan,
         });
-        self.publish(tenant.id, Some(entry))
+        Ok(self.publish(Id(tenant.id), Some(entry)))
     }
 
     /// Removes tenant `id`: its requests are then refused as from an
     /// unknown tenant.
     pub fn remove(&self, id: &str) -> Change {
-        self.publish(id.into(), None)
+        self.publish(Id(id.into()), None)
     }
 
-    fn publish(&self, id: Arc<str>, entry: Option<Arc<Entry>>) -> Change {
+    fn publish(&self, id: Id, entry: Option<Arc<Entry>>) -> Change {
         let change = {
             let _writer = self.shared.writer.lock().unwrap_or_else(|e| e.into_inner());
             let now = self.load();
-            let existed = now.contains(&id);
+            let existed = now.find(id.0.as_bytes()).is_some();
             let change = match (existed, entry.is_some()) {
                 (false, true) => Change::Added,
                 (true, true) => Change::Replaced,
@@ -427,7 +490,7 @@ impl TenantIndex {
                 .cloned()
                 .unwrap_or_else(|| HashMap::with_hasher(self.shared.seed));
             for (id, entry) in now.live.iter() {
-                frozen.insert(Arc::clone(id), entry.clone());
+                frozen.insert(id.clone(), entry.clone());
             }
             let frozen = Arc::new(frozen);
             self.shared.current.store(Arc::new(Snapshot {
@@ -468,11 +531,11 @@ fn merge(base: &Segment, frozen: &Overlay, seed: Seeded) -> Segment {
             continue;
         }
         let blob = &base.arena[slot.offset..slot.offset + slot.len as usize];
-        out.push(Arc::clone(id), blob, slot.plan);
+        out.push(id.clone(), blob, slot.plan);
     }
     for (id, entry) in frozen {
         if let Some(entry) = entry {
-            out.push(Arc::clone(id), &entry.blob, entry.plan);
+            out.push(id.clone(), &entry.blob, entry.plan);
         }
     }
     out.arena.shrink_to_fit();

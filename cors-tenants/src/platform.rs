@@ -37,6 +37,8 @@ pub struct TenantSpec {
 /// A tenant that passed every check, ready for the index.
 #[derive(Clone, Debug)]
 pub struct CheckedTenant {
+    /// The platform that checked it ([`Platform`]'s `identity`).
+    pub(crate) platform: u64,
     pub(crate) id: Arc<str>,
     pub(crate) plan: u16,
     pub(crate) blob: Box<[u8]>,
@@ -56,7 +58,7 @@ impl CheckedTenant {
 }
 
 /// One plan: a policy of the platform file.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Plan {
     pub(crate) name: String,
     pub(crate) policy: OwnedPolicy,
@@ -86,12 +88,15 @@ pub(crate) struct Plan {
 /// let err = platform.check(&TenantSpec { origins: vec!["https://*.co.uk".into()], ..tenant }).unwrap_err();
 /// assert!(err.to_string().contains("CORS104"));
 /// ```
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Platform {
     pub(crate) plans: Vec<Plan>,
     default: u16,
     max_origins: usize,
     pub(crate) error_format: ErrorFormat,
+    /// Tells this platform from any other, so a tenant checked by one is
+    /// never served under another's plans.
+    pub(crate) identity: u64,
 }
 
 impl Platform {
@@ -130,6 +135,11 @@ impl Platform {
             default: default as u16,
             max_origins: DEFAULT_MAX_ORIGINS,
             error_format: ErrorFormat::default(),
+            // `RandomState::new` gives every platform its own keys.
+            identity: std::hash::BuildHasher::hash_one(
+                &std::collections::hash_map::RandomState::new(),
+                0u8,
+            ),
         })
     }
 
@@ -205,6 +215,7 @@ impl Platform {
         let mut bytes = Vec::new();
         blob::encode(checked.tables(), &mut bytes);
         Ok(CheckedTenant {
+            platform: self.identity,
             id: tenant.id.as_str().into(),
             plan,
             blob: bytes.into_boxed_slice(),

@@ -83,7 +83,9 @@ impl TenantIndex {
             }
         }
         applied.changed = checked.len();
-        Ok((TenantIndex::build(platform, checked), applied))
+        // Every tenant here was checked by `platform` itself.
+        let index = TenantIndex::build(platform, checked)?;
+        Ok((index, applied))
     }
 
     /// Applies `changes` one tenant at a time.

@@ -52,7 +52,7 @@ fn each_tenant_allows_its_own_origins_and_no_other_tenants() {
                 .expect("valid")
         })
         .collect();
-    let index = TenantIndex::build(platform, tenants);
+    let index = TenantIndex::build(platform, tenants).unwrap();
     assert_eq!(index.load().len(), 5000);
     for i in (0..5000).step_by(97) {
         let id = format!("t{i}");
@@ -196,7 +196,7 @@ fn compaction_merges_overlays_without_changing_any_answer() {
                 .unwrap()
         })
         .collect();
-    let index = TenantIndex::build_with(platform, base, 16);
+    let index = TenantIndex::build_with(platform, base, 16).unwrap();
     // Replace every third tenant, remove every seventh, add 100 more.
     for i in (0..200).step_by(3) {
         index
@@ -242,7 +242,7 @@ fn compaction_merges_overlays_without_changing_any_answer() {
 /// were always written together with the same generation.
 #[test]
 fn readers_see_one_whole_version_while_a_writer_updates() {
-    let index = TenantIndex::build_with(platform(), Vec::new(), 8);
+    let index = TenantIndex::build_with(platform(), Vec::new(), 8).unwrap();
     let gen_origin = |g: usize| format!("https://gen{g}.example");
     index.upsert(&spec("a", &[gen_origin(0)])).unwrap();
     index.upsert(&spec("b", &[gen_origin(0)])).unwrap();

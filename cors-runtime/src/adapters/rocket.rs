@@ -352,8 +352,10 @@ impl RequestParts for Request<'_> {
         self.uri().query().map(|q| q.as_str().as_bytes())
     }
 
+    /// Rocket's own reading of the host — the `Host` header, or HTTP/2's
+    /// `:authority` — without its port, which rocket keeps apart.
     fn host(&self) -> Option<&[u8]> {
-        self.header("host")
+        Request::host(self).map(|host| host.domain().as_str().as_bytes())
     }
 
     fn header(&self, name: &str) -> Option<&[u8]> {

@@ -9,7 +9,7 @@ CREATE TABLE corsc_tenants (
 );
 
 CREATE TABLE corsc_tenant_origins (
-    tenant_id TEXT NOT NULL REFERENCES corsc_tenants (id) ON DELETE CASCADE,
+    tenant_id TEXT NOT NULL REFERENCES corsc_tenants (id) ON DELETE CASCADE ON UPDATE CASCADE,
     position INTEGER NOT NULL,
     origin TEXT NOT NULL,
     PRIMARY KEY (tenant_id, position)

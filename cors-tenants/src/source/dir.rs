@@ -11,6 +11,7 @@
 //! up to some thousands of tenants; a database suits more.
 
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -21,6 +22,11 @@ use crate::{Error, TenantSpec};
 
 /// The largest tenant file read, in bytes.
 const MAX_FILE_BYTES: u64 = 256 * 1024;
+
+/// A file modified this recently is read again on every scan: a rewrite of
+/// the same size within one tick of the file system's clock leaves its
+/// modification time and size as they were.
+const RECENT: Duration = Duration::from_secs(2);
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -34,8 +40,9 @@ struct TenantFile {
 #[derive(Debug)]
 pub struct DirSource {
     dir: PathBuf,
-    /// What each file was when last read: modification time and size.
-    seen: HashMap<String, (SystemTime, u64)>,
+    /// What each file was when last read: modification time, size and a
+    /// hash of its bytes.
+    seen: HashMap<String, (SystemTime, u64, u64)>,
 }
 
 impl DirSource {
@@ -47,20 +54,29 @@ impl DirSource {
         }
     }
 
-    fn read(path: &Path, id: &str) -> TenantChange {
+    /// The file's bytes, at most [`MAX_FILE_BYTES`] of them whatever it
+    /// grows to while being read.
+    fn bytes(path: &Path) -> Result<Vec<u8>, String> {
+        let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+        let mut bytes = Vec::new();
+        file.take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| e.to_string())?;
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(format!("larger than {MAX_FILE_BYTES} bytes"));
+        }
+        Ok(bytes)
+    }
+
+    fn parse(path: &Path, id: &str, bytes: Result<Vec<u8>, String>) -> TenantChange {
         let invalid = |message: String| TenantChange::Invalid {
             id: id.to_string(),
             error: Error::Source(format!("{}: {message}", path.display())),
         };
-        let text = match std::fs::metadata(path) {
-            Ok(meta) if meta.len() > MAX_FILE_BYTES => {
-                return invalid(format!("larger than {MAX_FILE_BYTES} bytes"));
-            }
-            Ok(_) => match std::fs::read_to_string(path) {
-                Ok(text) => text,
-                Err(e) => return invalid(e.to_string()),
-            },
-            Err(e) => return invalid(e.to_string()),
+        let text = match bytes.map(String::from_utf8) {
+            Ok(Ok(text)) => text,
+            Ok(Err(_)) => return invalid("not UTF-8".into()),
+            Err(message) => return invalid(message),
         };
         match toml::from_str::<TenantFile>(&text) {
             Ok(file) => TenantChange::Upsert(TenantSpec {
@@ -99,11 +115,27 @@ impl DirSource {
         let files = self.scan()?;
         let mut changes = Vec::new();
         let mut present = HashMap::with_capacity(files.len());
+        let now = SystemTime::now();
         for (id, path, modified, len) in files {
-            if self.seen.get(&id) != Some(&(modified, len)) {
-                changes.push(DirSource::read(&path, &id));
+            let before = self.seen.get(&id).copied();
+            let recent = now
+                .duration_since(modified)
+                .map_or(true, |age| age < RECENT);
+            let unchanged = before.is_some_and(|(m, l, _)| (m, l) == (modified, len));
+            if unchanged && !recent {
+                present.insert(id, before.unwrap_or((modified, len, 0)));
+                continue;
             }
-            present.insert(id, (modified, len));
+            let bytes = DirSource::bytes(&path);
+            let hash = bytes.as_ref().map_or(0, |b| {
+                let mut h = std::hash::DefaultHasher::new();
+                std::hash::Hash::hash(b, &mut h);
+                std::hash::Hasher::finish(&h)
+            });
+            if before.map(|(_, _, h)| h) != Some(hash) || bytes.is_err() {
+                changes.push(DirSource::parse(&path, &id, bytes));
+            }
+            present.insert(id, (modified, len, hash));
         }
         for id in self.seen.keys() {
             if !present.contains_key(id) {

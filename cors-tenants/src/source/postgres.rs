@@ -237,6 +237,8 @@ impl TenantSource for PostgresSource {
             .is_some()
         {}
         let low = self.last_seq - LATE_COMMIT_WINDOW;
+        let mut last_seq = self.last_seq;
+        let mut applied = self.applied.clone();
         let rows = self
             .client
             .query(
@@ -247,19 +249,27 @@ impl TenantSource for PostgresSource {
         let mut ids = Vec::new();
         for row in rows {
             let seq: i64 = row.get(0);
-            if seq <= self.last_seq && !self.applied.insert(seq) {
+            if !applied.insert(seq) {
                 continue;
             }
-            if seq > self.last_seq {
-                self.applied.insert(seq);
-                self.last_seq = seq;
-            }
+            last_seq = last_seq.max(seq);
             ids.push(row.get::<_, String>(1));
         }
-        let floor = self.last_seq - LATE_COMMIT_WINDOW;
-        self.applied = self.applied.split_off(&floor);
         ids.sort();
         ids.dedup();
-        ids.iter().map(|id| self.read(id)).collect()
+        let changes = ids
+            .iter()
+            .map(|id| {
+                self.read(id).unwrap_or_else(|error| TenantChange::Invalid {
+                    id: id.clone(),
+                    error,
+                })
+            })
+            .collect();
+        // Only once the batch is read: an error before this point leaves it
+        // to the next call.
+        self.last_seq = last_seq;
+        self.applied = applied.split_off(&(last_seq - LATE_COMMIT_WINDOW));
+        Ok(changes)
     }
 }

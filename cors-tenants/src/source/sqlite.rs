@@ -102,12 +102,21 @@ impl SqliteSource {
             .map_err(db_error)
     }
 
-    /// Tenant `id` as stored, or its removal.
-    fn read(&self, id: &str) -> Result<TenantChange, Error> {
+    /// Tenant `id` as stored, or its removal; a row that cannot be read
+    /// is a [`TenantChange::Invalid`] for that tenant alone.
+    fn read(&self, id: &str) -> TenantChange {
+        self.try_read(id)
+            .unwrap_or_else(|error| TenantChange::Invalid {
+                id: id.to_string(),
+                error,
+            })
+    }
+
+    fn try_read(&self, id: &str) -> Result<TenantChange, Error> {
         let plan: Option<Option<String>> = self
             .connection
             .query_row(
-                "SELECT plan FROM corsc_tenants WHERE id = ?1",
+                "SELECT CAST(plan AS TEXT) FROM corsc_tenants WHERE id = ?1",
                 params![id],
                 |row| row.get(0),
             )
@@ -119,7 +128,8 @@ impl SqliteSource {
         let mut statement = self
             .connection
             .prepare_cached(
-                "SELECT origin FROM corsc_tenant_origins WHERE tenant_id = ?1 ORDER BY position",
+                "SELECT CAST(origin AS TEXT) FROM corsc_tenant_origins WHERE tenant_id = ?1
+                 ORDER BY position LIMIT 10001",
             )
             .map_err(db_error)?;
         let origins = statement
@@ -178,7 +188,7 @@ impl TenantSource for SqliteSource {
         let ids: Vec<String> = {
             let mut statement = self
                 .connection
-                .prepare("SELECT id FROM corsc_tenants ORDER BY id")
+                .prepare("SELECT CAST(id AS TEXT) FROM corsc_tenants ORDER BY id")
                 .map_err(db_error)?;
             statement
                 .query_map([], |row| row.get(0))
@@ -186,7 +196,7 @@ impl TenantSource for SqliteSource {
                 .collect::<Result<_, _>>()
                 .map_err(db_error)?
         };
-        ids.iter().map(|id| self.read(id)).collect()
+        Ok(ids.iter().map(|id| self.read(id)).collect())
     }
 
     fn changes(&mut self, wait: Duration) -> Result<Vec<TenantChange>, Error> {
@@ -196,7 +206,8 @@ impl TenantSource for SqliteSource {
                 let mut statement = self
                     .connection
                     .prepare_cached(
-                        "SELECT seq, tenant_id FROM corsc_tenant_changes WHERE seq > ?1 ORDER BY seq LIMIT 10000",
+                        "SELECT seq, CAST(tenant_id AS TEXT) FROM corsc_tenant_changes
+                         WHERE seq > ?1 ORDER BY seq LIMIT 10000",
                     )
                     .map_err(db_error)?;
                 statement
@@ -205,12 +216,15 @@ impl TenantSource for SqliteSource {
                     .collect::<Result<_, _>>()
                     .map_err(db_error)?
             };
-            if let Some((seq, _)) = rows.last() {
-                self.last_seq = *seq;
+            if let Some(&(seq, _)) = rows.last() {
                 let mut ids: Vec<String> = rows.into_iter().map(|(_, id)| id).collect();
                 ids.sort();
                 ids.dedup();
-                return ids.iter().map(|id| self.read(id)).collect();
+                let changes = ids.iter().map(|id| self.read(id)).collect();
+                // Only once every tenant of the batch is read: an error
+                // before this point leaves the batch to the next call.
+                self.last_seq = seq;
+                return Ok(changes);
             }
             if Instant::now() >= deadline {
                 return Ok(Vec::new());
