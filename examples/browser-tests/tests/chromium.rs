@@ -375,3 +375,133 @@ async fn axum_behind_nginx_without_the_snippets_fails_in_chromium() {
         .map_or(true, |r| r.is_err());
     assert!(failed, "the scenario passed without any CORS at the edge");
 }
+
+/// Sends `PUT path` with a JSON body to 127.0.0.1:`port` and returns the
+/// status (the platform's admin endpoint, called as its console would).
+async fn admin_put(port: u16, path: &str, body: &str) -> Result<u16, Error> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
+    let request = format!(
+        "PUT {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await?;
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or("no status line")?;
+    Ok(status)
+}
+
+/// The multi-tenant platform example in Chromium: application A's page
+/// reads A's API and is blocked on B's; once A's admin adds a second
+/// origin, a page there reads A's API without a restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn multi_tenant_platform_in_chromium() -> Result<(), Error> {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let dir = tempfile::tempdir()?;
+    let platform = example_multi_tenant::Platform::open(&dir.path().join("tenants.db"))?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let port = listener.local_addr()?.port();
+    let server = tokio::spawn(example_multi_tenant::serve(listener, platform));
+    let (page_a, page_b, page_a2) = (
+        PageServer::start().await?,
+        PageServer::start().await?,
+        PageServer::start().await?,
+    );
+    let origin = |page: &PageServer| format!("http://localhost:{}", page.port());
+    for (app, page) in [("app-a", &page_a), ("app-b", &page_b)] {
+        let body = format!(r#"{{"origins": ["{}"]}}"#, origin(page));
+        assert_eq!(
+            admin_put(port, &format!("/admin/apps/{app}/origins"), &body).await?,
+            200
+        );
+    }
+    // A list the rules refuse is not saved.
+    let refused = admin_put(
+        port,
+        "/admin/apps/app-a/origins",
+        r#"{"origins": ["https://*.com"]}"#,
+    );
+    assert_eq!(refused.await?, 422);
+
+    let browser = Browser::start().await?;
+    let api = |app: &str| format!("http://127.0.0.1:{port}/apps/{app}/items");
+    let init = json!({ "credentials": "include", "method": "PUT", "headers": {"content-type": "application/json"} });
+    let mut failures = Failures(Vec::new());
+    browser.open(&format!("{}/", origin(&page_a))).await?;
+    // The admin saves through SQLite; the index follows it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let mut got = fetch(&browser, api("app-a"), init.clone()).await?;
+    while got.is_blocked() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        got = fetch(&browser, api("app-a"), init.clone()).await?;
+    }
+    failures.check(
+        "A's page reads A's API (credentialed PUT, preflighted)",
+        "R12, R18",
+        got.status() == Some(200),
+        &got,
+    );
+    let got = fetch(&browser, api("app-b"), init.clone()).await?;
+    failures.check(
+        "A's page is blocked on B's API",
+        "R27",
+        got.is_blocked(),
+        &got,
+    );
+    let got = fetch(&browser, api("unknown"), init.clone()).await?;
+    failures.check(
+        "an unknown application is blocked",
+        "R27",
+        got.is_blocked(),
+        &got,
+    );
+
+    browser.open(&format!("{}/", origin(&page_a2))).await?;
+    let got = fetch(&browser, api("app-a"), init.clone()).await?;
+    failures.check(
+        "a page A has not registered is blocked",
+        "R27",
+        got.is_blocked(),
+        &got,
+    );
+    let body = format!(
+        r#"{{"origins": ["{}", "{}"]}}"#,
+        origin(&page_a),
+        origin(&page_a2)
+    );
+    assert_eq!(
+        admin_put(port, "/admin/apps/app-a/origins", &body).await?,
+        200
+    );
+    let added = std::time::Instant::now();
+    let mut got = fetch(&browser, api("app-a"), init.clone()).await?;
+    while got.is_blocked() && added.elapsed() < std::time::Duration::from_secs(5) {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        got = fetch(&browser, api("app-a"), init.clone()).await?;
+    }
+    eprintln!(
+        "the added origin's page succeeded {:?} after the admin call",
+        added.elapsed()
+    );
+    failures.check(
+        "the added origin's page reads A's API",
+        "R12, R18",
+        got.status() == Some(200),
+        &got,
+    );
+    browser.close().await?;
+    server.abort();
+    assert!(
+        failures.0.is_empty(),
+        "multi-tenant: {} expectation(s) failed in Chromium:\n{}",
+        failures.0.len(),
+        failures.0.join("\n")
+    );
+    Ok(())
+}
