@@ -250,6 +250,14 @@ impl Process {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             if TcpStream::connect(addr).is_ok() {
+                // A server that forked into the background is out of the
+                // process group and would outlive the test.
+                if let Ok(Some(status)) = process.child.try_wait() {
+                    return Err(format!(
+                        "{command:?} exited ({status}) but something listens on {addr}: \
+                         the server went into the background; run it in the foreground"
+                    ));
+                }
                 return Ok(process);
             }
             if let Ok(Some(status)) = process.child.try_wait() {

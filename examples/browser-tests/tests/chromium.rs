@@ -321,7 +321,7 @@ fn nginx_in_front(
     let dir = tempfile::tempdir()?;
     std::fs::create_dir(dir.path().join("tmp"))?;
     let mut conf = format!(
-        "pid tmp/nginx.pid;\nerror_log stderr;\nevents {{ worker_connections 64; }}\n\
+        "daemon off;\npid tmp/nginx.pid;\nerror_log stderr;\nevents {{ worker_connections 64; }}\n\
          http {{\n access_log off;\n client_body_temp_path tmp;\n proxy_temp_path tmp;\n\
          fastcgi_temp_path tmp;\n uwsgi_temp_path tmp;\n scgi_temp_path tmp;\n\
          server {{\n  listen 127.0.0.1:{front};\n\
