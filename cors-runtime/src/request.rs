@@ -83,6 +83,21 @@ pub trait RequestParts {
     fn header(&self, name: &str) -> Option<&[u8]>;
 }
 
+/// [`RequestParts::host`] from a request's `Host` lines and its URI's
+/// authority: the only `Host` line, or without one the authority (HTTP/2's
+/// `:authority`); `None` for several lines.
+#[cfg(any(feature = "http", feature = "actix"))]
+pub(crate) fn host<'a>(
+    mut lines: impl Iterator<Item = &'a [u8]>,
+    authority: Option<&'a str>,
+) -> Option<&'a [u8]> {
+    match (lines.next(), lines.next()) {
+        (Some(host), None) => Some(host),
+        (Some(_), Some(_)) => None,
+        (None, _) => authority.map(str::as_bytes),
+    }
+}
+
 /// The only item of `values`, or `None` for none or several.
 pub(crate) fn single<'a>(mut values: impl Iterator<Item = &'a [u8]>) -> Option<&'a [u8]> {
     match (values.next(), values.next()) {

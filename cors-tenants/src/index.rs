@@ -136,7 +136,71 @@ struct Entry {
     plan: u16,
 }
 
-type Overlay = HashMap<Id, Option<Arc<Entry>>, Seeded>;
+/// Shards of an overlay: an upsert copies one shard, not the whole
+/// overlay, which grows past the compaction threshold while a long
+/// compaction runs (a million tenants take about a second to merge).
+const SHARDS: usize = 64;
+
+type Shard = HashMap<Id, Option<Arc<Entry>>, Seeded>;
+
+/// Tenants changed since the base was built, in shards copied on write:
+/// cloning an overlay clones 64 pointers.
+#[derive(Clone, Debug)]
+struct Overlay {
+    shards: [Arc<Shard>; SHARDS],
+    len: usize,
+    seed: Seeded,
+}
+
+impl Overlay {
+    fn new(seed: Seeded) -> Overlay {
+        Overlay {
+            shards: std::array::from_fn(|_| Arc::new(HashMap::with_hasher(seed))),
+            len: 0,
+            seed,
+        }
+    }
+
+    fn shard(&self, id: &[u8]) -> usize {
+        // The high bits; the maps use the low ones.
+        (exact_hash(self.seed.0 ^ 0x5348_4152_4453, id) >> 58) as usize % SHARDS
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn get_key_value(&self, id: &[u8]) -> Option<(&Id, &Option<Arc<Entry>>)> {
+        self.shards[self.shard(id)].get_key_value(id)
+    }
+
+    fn contains_key(&self, id: &Id) -> bool {
+        self.get_key_value(id.0.as_bytes()).is_some()
+    }
+
+    /// Sets `id`'s entry, copying its shard if another snapshot shares it.
+    fn insert(&mut self, id: Id, entry: Option<Arc<Entry>>) {
+        let shard = self.shard(id.0.as_bytes());
+        if Arc::make_mut(&mut self.shards[shard])
+            .insert(id, entry)
+            .is_none()
+        {
+            self.len += 1;
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&Id, &Option<Arc<Entry>>)> {
+        self.shards.iter().flat_map(|shard| shard.iter())
+    }
+
+    fn capacity(&self) -> usize {
+        self.shards.iter().map(|shard| shard.capacity()).sum()
+    }
+}
 
 /// One consistent version of the index. Cheap to hold for a request.
 #[derive(Debug)]
@@ -233,8 +297,8 @@ impl Snapshot {
             .flatten()
             .map(|o| {
                 o.capacity() * overlay_entry
-                    + o.values()
-                        .flatten()
+                    + o.iter()
+                        .filter_map(|(_, e)| e.as_ref())
                         .map(|e| e.blob.len() + 32)
                         .sum::<usize>()
             })
@@ -353,7 +417,7 @@ impl TenantIndex {
             tenants: base.slots.len(),
             base: Arc::new(base),
             frozen: None,
-            live: Arc::new(HashMap::with_hasher(seed)),
+            live: Arc::new(Overlay::new(seed)),
             platform: Arc::clone(&platform),
             version: 0,
         };
@@ -488,7 +552,7 @@ impl TenantIndex {
                 .frozen
                 .as_deref()
                 .cloned()
-                .unwrap_or_else(|| HashMap::with_hasher(self.shared.seed));
+                .unwrap_or_else(|| Overlay::new(self.shared.seed));
             for (id, entry) in now.live.iter() {
                 frozen.insert(id.clone(), entry.clone());
             }
@@ -496,7 +560,7 @@ impl TenantIndex {
             self.shared.current.store(Arc::new(Snapshot {
                 base: Arc::clone(&now.base),
                 frozen: Some(Arc::clone(&frozen)),
-                live: Arc::new(HashMap::with_hasher(self.shared.seed)),
+                live: Arc::new(Overlay::new(self.shared.seed)),
                 platform: Arc::clone(&now.platform),
                 tenants: now.tenants,
                 version: now.version,
@@ -533,7 +597,7 @@ fn merge(base: &Segment, frozen: &Overlay, seed: Seeded) -> Segment {
         let blob = &base.arena[slot.offset..slot.offset + slot.len as usize];
         out.push(id.clone(), blob, slot.plan);
     }
-    for (id, entry) in frozen {
+    for (id, entry) in frozen.iter() {
         if let Some(entry) = entry {
             out.push(id.clone(), &entry.blob, entry.plan);
         }

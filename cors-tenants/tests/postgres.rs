@@ -6,19 +6,19 @@
 
 #![cfg(feature = "postgres")]
 
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use cors_conformance::live::{Process, free_port};
 use cors_tenants::source::postgres::PostgresSource;
 use cors_tenants::{Platform, TenantIndex, TenantSource, TenantSpec};
 
-/// A PostgreSQL server for one test.
+/// A PostgreSQL server for one test, stopped (with its workers) when
+/// dropped.
 struct Postgres {
-    child: Child,
+    _process: Process,
     port: u16,
-    _dir: tempfile::TempDir,
 }
 
 fn bin(name: &str) -> PathBuf {
@@ -31,7 +31,7 @@ fn bin(name: &str) -> PathBuf {
     dirs.pop().expect("a PostgreSQL version").join(name)
 }
 
-/// `command` as the unprivileged user PostgreSQL insists on.
+/// `program` as the unprivileged user PostgreSQL insists on.
 fn as_server_user(program: &Path) -> Command {
     let root = Command::new("id")
         .arg("-u")
@@ -61,40 +61,22 @@ impl Postgres {
             .status()
             .expect("initdb runs");
         assert!(status.success(), "initdb failed");
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = free_port();
         let mut command = as_server_user(&bin("postgres"));
         command
             .arg("-D")
             .arg(&data)
-            .args([
-                "-p",
-                &port.to_string(),
-                "-c",
-                "listen_addresses=127.0.0.1",
-                "-c",
-                "fsync=off",
-                "-k",
-            ])
-            .arg(dir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        std::os::unix::process::CommandExt::process_group(&mut command, 0);
-        let child = command.spawn().expect("postgres starts");
+            .args(["-p", &port.to_string(), "-c", "listen_addresses=127.0.0.1"])
+            .args(["-c", "fsync=off", "-k"])
+            .arg(dir.path());
+        let process = Process::spawn(command, ([127, 0, 0, 1], port).into(), dir)
+            .unwrap_or_else(|e| panic!("{e}"));
         let server = Postgres {
-            child,
+            _process: process,
             port,
-            _dir: dir,
         };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "postgres did not listen");
-            std::thread::sleep(Duration::from_millis(50));
-        }
         // Accepting connections is not yet accepting logins.
+        let deadline = Instant::now() + Duration::from_secs(30);
         while PostgresSource::connect(&server.params()).is_err() {
             assert!(Instant::now() < deadline, "postgres did not accept a login");
             std::thread::sleep(Duration::from_millis(50));
@@ -107,22 +89,6 @@ impl Postgres {
             "host=127.0.0.1 port={} user=postgres dbname=postgres",
             self.port
         )
-    }
-}
-
-impl Drop for Postgres {
-    fn drop(&mut self) {
-        let group = format!("-{}", self.child.id());
-        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while self.child.try_wait().ok().flatten().is_none() && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &group])
-            .stderr(Stdio::null())
-            .status();
-        let _ = self.child.wait();
     }
 }
 

@@ -329,12 +329,12 @@ impl RequestParts for ServiceRequest {
     }
 
     fn host(&self) -> Option<&[u8]> {
-        let mut hosts = self.headers().get_all(header::HOST);
-        match (hosts.next(), hosts.next()) {
-            (Some(host), None) => Some(host.as_bytes()),
-            (Some(_), Some(_)) => None,
-            (None, _) => self.uri().authority().map(|a| a.as_str().as_bytes()),
-        }
+        crate::request::host(
+            self.headers()
+                .get_all(header::HOST)
+                .map(ActixValue::as_bytes),
+            self.uri().authority().map(|a| a.as_str()),
+        )
     }
 
     fn header(&self, name: &str) -> Option<&[u8]> {

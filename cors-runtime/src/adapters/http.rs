@@ -366,13 +366,13 @@ impl<B> RequestParts for Request<B> {
     }
 
     fn host(&self) -> Option<&[u8]> {
-        let mut hosts = self.headers().get_all(header::HOST).iter();
-        match (hosts.next(), hosts.next()) {
-            (Some(host), None) => Some(host.as_bytes()),
-            (Some(_), Some(_)) => None,
-            // HTTP/2 carries it as `:authority`, which is the URI's.
-            (None, _) => self.uri().authority().map(|a| a.as_str().as_bytes()),
-        }
+        crate::request::host(
+            self.headers()
+                .get_all(header::HOST)
+                .iter()
+                .map(HttpValue::as_bytes),
+            self.uri().authority().map(|a| a.as_str()),
+        )
     }
 
     fn header(&self, name: &str) -> Option<&[u8]> {
