@@ -12,7 +12,10 @@ use std::time::{Duration, Instant};
 
 use cors_conformance::live::{Process, free_port};
 use cors_tenants::source::postgres::PostgresSource;
-use cors_tenants::{Platform, TenantIndex, TenantSource, TenantSpec};
+use cors_tenants::{TenantIndex, TenantSource};
+
+mod common;
+use common::{allows, platform, spec};
 
 /// A PostgreSQL server for one test, stopped (with its workers) when
 /// dropped.
@@ -90,29 +93,6 @@ impl Postgres {
             self.port
         )
     }
-}
-
-fn platform() -> Platform {
-    Platform::new(
-        &cors_policy::Source::new("p.toml", "origins = []\ncredentials = true\n"),
-        "default",
-    )
-    .unwrap()
-}
-
-fn spec(id: &str, origins: &[&str]) -> TenantSpec {
-    TenantSpec {
-        id: id.into(),
-        origins: origins.iter().map(|o| o.to_string()).collect(),
-        plan: None,
-    }
-}
-
-fn allows(index: &TenantIndex, id: &str, origin: &str) -> Option<bool> {
-    index
-        .load()
-        .policy(id.as_bytes())
-        .map(|p| p.allows_origin(origin.as_bytes()))
 }
 
 #[test]

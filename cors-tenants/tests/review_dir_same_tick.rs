@@ -8,22 +8,10 @@
 use std::time::Duration;
 
 use cors_tenants::source::dir::DirSource;
-use cors_tenants::{Platform, TenantIndex, TenantSource};
+use cors_tenants::{TenantIndex, TenantSource};
 
-fn platform() -> Platform {
-    Platform::new(
-        &cors_policy::Source::new("p.toml", "origins = []\ncredentials = true\n"),
-        "default",
-    )
-    .unwrap()
-}
-
-fn allows(index: &TenantIndex, id: &str, origin: &str) -> Option<bool> {
-    index
-        .load()
-        .policy(id.as_bytes())
-        .map(|p| p.allows_origin(origin.as_bytes()))
-}
+mod common;
+use common::{allows, platform};
 
 #[test]
 fn a_rewrite_with_the_same_size_in_the_same_tick_is_seen() {

@@ -9,30 +9,10 @@
 use std::time::Duration;
 
 use cors_tenants::source::sqlite::SqliteSource;
-use cors_tenants::{Platform, TenantIndex, TenantSource, TenantSpec};
+use cors_tenants::{TenantIndex, TenantSource};
 
-fn platform() -> Platform {
-    Platform::new(
-        &cors_policy::Source::new("p.toml", "origins = []\ncredentials = true\n"),
-        "default",
-    )
-    .unwrap()
-}
-
-fn spec(id: &str, origins: &[&str]) -> TenantSpec {
-    TenantSpec {
-        id: id.into(),
-        origins: origins.iter().map(|o| o.to_string()).collect(),
-        plan: None,
-    }
-}
-
-fn allows(index: &TenantIndex, id: &str, origin: &str) -> Option<bool> {
-    index
-        .load()
-        .policy(id.as_bytes())
-        .map(|p| p.allows_origin(origin.as_bytes()))
-}
+mod common;
+use common::{allows, platform, spec};
 
 /// Calls `changes` a few times, as `TenantIndex::follow` would, applying
 /// what comes and ignoring errors; true once `good` is in the index.

@@ -9,22 +9,10 @@
 use std::time::Duration;
 
 use cors_tenants::source::sqlite::SqliteSource;
-use cors_tenants::{Platform, TenantIndex, TenantSource, TenantSpec};
+use cors_tenants::{TenantIndex, TenantSource, TenantSpec};
 
-fn platform() -> Platform {
-    Platform::new(
-        &cors_policy::Source::new("p.toml", "origins = []\ncredentials = true\n"),
-        "default",
-    )
-    .unwrap()
-}
-
-fn allows(index: &TenantIndex, id: &str, origin: &str) -> Option<bool> {
-    index
-        .load()
-        .policy(id.as_bytes())
-        .map(|p| p.allows_origin(origin.as_bytes()))
-}
+mod common;
+use common::{allows, platform};
 
 #[test]
 fn a_rename_by_update_moves_the_tenant() {

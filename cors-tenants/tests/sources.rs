@@ -7,30 +7,10 @@ use std::time::{Duration, Instant};
 
 use cors_tenants::source::dir::DirSource;
 use cors_tenants::source::sqlite::SqliteSource;
-use cors_tenants::{Platform, TenantChange, TenantIndex, TenantSource, TenantSpec};
+use cors_tenants::{TenantChange, TenantIndex, TenantSource};
 
-fn platform() -> Platform {
-    Platform::new(
-        &cors_policy::Source::new("p.toml", "origins = []\ncredentials = true\n"),
-        "default",
-    )
-    .unwrap()
-}
-
-fn allows(index: &TenantIndex, id: &str, origin: &str) -> Option<bool> {
-    index
-        .load()
-        .policy(id.as_bytes())
-        .map(|p| p.allows_origin(origin.as_bytes()))
-}
-
-fn spec(id: &str, origins: &[&str]) -> TenantSpec {
-    TenantSpec {
-        id: id.into(),
-        origins: origins.iter().map(|o| o.to_string()).collect(),
-        plan: None,
-    }
-}
+mod common;
+use common::{allows, platform, spec};
 
 #[test]
 fn a_directory_of_files() {
