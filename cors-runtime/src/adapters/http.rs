@@ -288,12 +288,15 @@ impl<P: PolicySource> HttpCors<P> {
             let count = decision.headers().len();
             for (slot, (name, value)) in answer.iter_mut().zip(decision.headers().iter()) {
                 *slot = match value {
-                    HeaderValue::Fixed(v, text) => (
+                    // The table's value, or (another plan's) converted
+                    // from its text: `FixedValues::convert`'s rule.
+                    HeaderValue::Fixed(..) => (
                         name,
-                        Some(match self.fixed.get_for(v, text) {
-                            Some(converted) => converted.clone(),
-                            None => HttpValue::from_str(text).unwrap_or(HttpValue::from_static("")),
-                        }),
+                        Some(
+                            self.fixed
+                                .convert(value, |text| HttpValue::from_bytes(text).ok())
+                                .unwrap_or(HttpValue::from_static("")),
+                        ),
                     ),
                     HeaderValue::RequestOrigin(_) => (name, None),
                 };
