@@ -106,6 +106,21 @@ fn without_id(json: &[u8]) -> serde_json::Value {
     doc
 }
 
+/// Writes `text` to `name` in a fresh directory, runs `cors emit` on it for
+/// `target`, checks it succeeded and returns the JSON it wrote.
+fn emit_json(name: &str, text: &str, target: &str) -> serde_json::Value {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let policy = dir.path().join(name);
+    std::fs::write(&policy, text).expect("write");
+    let out = cors(&["emit", policy.to_str().unwrap(), "--target", target]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
 #[test]
 fn s3_configurations_round_trip_through_import() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -195,21 +210,12 @@ fn the_s3_document_names_its_policy() {
 
 #[test]
 fn gcs_gets_one_list_for_request_and_exposed_headers() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let policy = dir.path().join("assets.toml");
-    std::fs::write(
-        &policy,
+    let doc = emit_json(
+        "assets.toml",
         "origins = [\"https://app.example.com\"]\nmethods = [\"PUT\"]\n\
          allow_headers = [\"content-type\", \"x-goog-meta-owner\"]\nexpose_headers = [\"x-goog-meta-owner\"]\nmax_age = 3600\n",
-    )
-    .expect("write");
-    let out = cors(&["emit", policy.to_str().unwrap(), "--target", "gcs"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        "gcs",
     );
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(
         doc,
         serde_json::json!([{
@@ -286,21 +292,12 @@ fn s3_rule_id_fits_and_keeps_the_fingerprint() {
 /// header the policy exposes must not become an allowed request header.
 #[test]
 fn gcs_leaves_safelisted_exposed_headers_out_of_its_one_list() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let policy = dir.path().join("b1.toml");
-    std::fs::write(
-        &policy,
+    let doc = emit_json(
+        "b1.toml",
         "origins = [\"https://app.example.com\"]\nmethods = [\"GET\"]\n\
          expose_headers = [\"cache-control\", \"pragma\", \"expires\", \"last-modified\", \"content-language\"]\n",
-    )
-    .expect("write");
-    let out = cors(&["emit", policy.to_str().unwrap(), "--target", "gcs"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        "gcs",
     );
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(doc[0].get("responseHeader"), None, "{doc}");
 }
 
