@@ -107,28 +107,11 @@ impl<'p> Policy<'p> {
     /// ```
     #[inline]
     pub fn allows_origin(&self, origin: &[u8]) -> bool {
-        match self.raw.origins.match_unchecked(origin) {
-            FastMatch::Listed(_) => true,
-            FastMatch::NotListed => false,
-            FastMatch::Unknown => self.allows_parsed_origin(origin),
-        }
-    }
-
-    /// The rare path of [`Policy::allows_origin`], kept out of line.
-    #[cold]
-    fn allows_parsed_origin(&self, origin: &[u8]) -> bool {
-        origin::parse(origin).is_ok_and(|o| self.match_origin(&o).is_some())
+        self.raw.origins.allows(origin)
     }
 
     fn match_origin(&self, o: &RequestOrigin<'_>) -> Option<MatchedBy<'p>> {
-        let origins = &self.raw.origins;
-        if origins.any {
-            return Some(MatchedBy::AnyOrigin);
-        }
-        match o {
-            RequestOrigin::Null => origins.null.then_some(MatchedBy::Null),
-            RequestOrigin::Tuple(t) => origins.match_tuple(t),
-        }
+        self.raw.origins.match_parsed(o)
     }
 
     /// An origin the policy does not list: a same-origin request (R28) or a

@@ -20,7 +20,8 @@
 
 use crate::hash::hash_bytes;
 use crate::origin::{
-    MAX_HOST_LEN, MAX_ORIGIN_LEN, TupleOrigin, is_ldh_byte, is_ldh_label_shape, is_valid_port,
+    self, MAX_HOST_LEN, MAX_ORIGIN_LEN, RequestOrigin, TupleOrigin, is_ldh_byte,
+    is_ldh_label_shape, is_valid_port,
 };
 use crate::table::{RawTable, eq_bytes, length_bit, length_mask};
 
@@ -82,6 +83,36 @@ fn scheme_seed(seed: u64, scheme: &[u8]) -> u64 {
 }
 
 impl<'a> RawOrigins<'a> {
+    /// True if `origin` (a request's `Origin` value) is listed: the fast
+    /// path, and a parse only when it cannot decide. What
+    /// [`crate::Policy::allows_origin`] runs.
+    #[inline]
+    pub fn allows(&self, origin: &[u8]) -> bool {
+        match self.match_unchecked(origin) {
+            FastMatch::Listed(_) => true,
+            FastMatch::NotListed => false,
+            FastMatch::Unknown => self.allows_parsed(origin),
+        }
+    }
+
+    /// The rare path of [`RawOrigins::allows`], kept out of line.
+    #[cold]
+    fn allows_parsed(&self, origin: &[u8]) -> bool {
+        origin::parse(origin).is_ok_and(|o| self.match_parsed(&o).is_some())
+    }
+
+    /// Matches a parsed `Origin` value.
+    #[inline]
+    pub(crate) fn match_parsed(&self, o: &RequestOrigin<'_>) -> Option<MatchedBy<'a>> {
+        if self.any {
+            return Some(MatchedBy::AnyOrigin);
+        }
+        match o {
+            RequestOrigin::Null => self.null.then_some(MatchedBy::Null),
+            RequestOrigin::Tuple(t) => self.match_tuple(t),
+        }
+    }
+
     /// Matches a parsed tuple origin. Runs in time linear in the origin's
     /// length. It goes through the fast path's probes, so both paths decide
     /// with the same code (an IPv6 host never passes a wildcard's LDH scan).
