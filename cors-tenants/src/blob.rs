@@ -4,11 +4,13 @@
 //! [`RawOrigins`] view without copying. The same matcher then runs on a
 //! tenant's tables as on a policy's.
 //!
-//! Layout (little-endian): a flags byte (`1` = `null` listed), then per
-//! table its slot count (`u32`); a table with slots continues with its seed
-//! (`u64`), bucket count (`u32`), length mask (`u64`), text length (`u32`),
-//! displacements (8 bytes per bucket), slot records (16 bytes per slot) and
-//! text. An empty table costs four bytes.
+//! Layout (little-endian): a flags byte (bit 0: `null` listed; bit 1 + i:
+//! table i has keys), then per table that has keys its slot count, bucket
+//! count and text length (LEB128 varints, one byte each for any tenant's
+//! list of fewer than 128 origins), seed (`u64`), length mask (`u64`),
+//! displacements (8 bytes per bucket), slot records (16 bytes per slot)
+//! and text. An empty table costs nothing; the blob is self-delimiting, so
+//! the index stores no length for it.
 
 use cors_runtime::__private::{OwnedOrigins, OwnedTable, RawOrigins, RawTable};
 
@@ -16,21 +18,37 @@ const NULL_LISTED: u8 = 1;
 
 /// Appends `origins` to `out` in the layout above.
 pub(crate) fn encode(origins: &OwnedOrigins, out: &mut Vec<u8>) {
-    out.push(if origins.null { NULL_LISTED } else { 0 });
+    let mut flags = if origins.null { NULL_LISTED } else { 0 };
+    for (i, table) in tables(origins).into_iter().enumerate() {
+        if table.slots != 0 {
+            flags |= 2 << i;
+        }
+    }
+    out.push(flags);
     for table in tables(origins) {
-        out.extend_from_slice(&table.slots.to_le_bytes());
         if table.slots == 0 {
             continue;
         }
-        out.extend_from_slice(&table.seed.to_le_bytes());
-        out.extend_from_slice(&table.buckets.to_le_bytes());
-        out.extend_from_slice(&table.lengths.to_le_bytes());
+        varint(out, table.slots);
+        varint(out, table.buckets);
         // A table's text is below 2^32 bytes (`BuildError::TooLarge`).
-        out.extend_from_slice(&(table.text.len() as u32).to_le_bytes());
+        varint(out, table.text.len() as u32);
+        out.extend_from_slice(&table.seed.to_le_bytes());
+        out.extend_from_slice(&table.lengths.to_le_bytes());
         out.extend_from_slice(&table.displacements);
         out.extend_from_slice(&table.entries);
         out.extend_from_slice(&table.text);
     }
+}
+
+/// LEB128: seven bits per byte, low first, the high bit set on all but the
+/// last.
+fn varint(out: &mut Vec<u8>, mut n: u32) {
+    while n >= 0x80 {
+        out.push((n as u8 & 0x7f) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
 }
 
 fn tables(o: &OwnedOrigins) -> [&OwnedTable; 4] {
@@ -55,23 +73,34 @@ impl<'a> Reader<'a> {
         Some(head)
     }
 
-    fn u32(&mut self) -> Option<u32> {
-        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    fn varint(&mut self) -> Option<u32> {
+        let mut n = 0u32;
+        for shift in [0, 7, 14, 21, 28] {
+            let byte = *self.take(1)?.first()?;
+            if shift == 28 && byte & 0x70 != 0 {
+                return None; // more than 32 bits
+            }
+            n |= u32::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Some(n);
+            }
+        }
+        None
     }
 
     fn u64(&mut self) -> Option<u64> {
         Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
     }
 
-    fn table(&mut self) -> Option<RawTable<'a>> {
-        let slots = self.u32()?;
-        if slots == 0 {
+    fn table(&mut self, present: bool) -> Option<RawTable<'a>> {
+        if !present {
             return Some(RawTable::EMPTY);
         }
+        let slots = self.varint()?;
+        let buckets = self.varint()?;
+        let text_len = self.varint()? as usize;
         let seed = self.u64()?;
-        let buckets = self.u32()?;
         let lengths = self.u64()?;
-        let text_len = self.u32()? as usize;
         let displacements = self.take(8 * buckets as usize)?;
         let entries = self.take(16 * slots as usize)?;
         let text = self.take(text_len)?;
@@ -87,19 +116,32 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// The tables of a blob written by [`encode`]; `None` for bytes it did not
-/// write (never for the index's own blobs).
+/// The tables of a blob written by [`encode`], which may be followed by
+/// other bytes; `None` for bytes it did not write (never for the index's
+/// own blobs).
+#[inline]
 pub(crate) fn decode(blob: &[u8]) -> Option<RawOrigins<'_>> {
     let mut r = Reader(blob);
-    let flags = r.take(1)?[0];
+    let flags = *r.take(1)?.first()?;
     Some(RawOrigins {
         any: false,
         null: flags & NULL_LISTED != 0,
-        exact: r.table()?,
-        exact_any_port: r.table()?,
-        wildcard: r.table()?,
-        wildcard_any_port: r.table()?,
+        exact: r.table(flags & 2 != 0)?,
+        exact_any_port: r.table(flags & 4 != 0)?,
+        wildcard: r.table(flags & 8 != 0)?,
+        wildcard_any_port: r.table(flags & 16 != 0)?,
     })
+}
+
+/// How many bytes of `blob` its tables take (the blob's own length when it
+/// was written alone).
+pub(crate) fn encoded_len(blob: &[u8]) -> Option<usize> {
+    let mut r = Reader(blob);
+    let flags = *r.take(1)?.first()?;
+    for i in 0..4 {
+        r.table(flags & (2 << i) != 0)?;
+    }
+    Some(blob.len() - r.0.len())
 }
 
 #[cfg(test)]
@@ -146,16 +188,37 @@ mod tests {
     }
 
     #[test]
-    fn an_empty_table_costs_four_bytes_and_a_truncated_blob_reads_as_none() {
+    fn an_empty_table_costs_nothing_and_a_truncated_blob_reads_as_none() {
         let owned = origins(&["https://app.example.com"]);
         let mut blob = Vec::new();
         encode(&owned, &mut blob);
         let exact = &owned.exact;
         let exact_bytes =
-            4 + 8 + 4 + 8 + 4 + exact.displacements.len() + exact.entries.len() + exact.text.len();
-        assert_eq!(blob.len(), 1 + exact_bytes + 3 * 4);
+            3 + 8 + 8 + exact.displacements.len() + exact.entries.len() + exact.text.len();
+        assert_eq!(blob.len(), 1 + exact_bytes);
+        assert_eq!(encoded_len(&blob), Some(blob.len()));
         for cut in 0..blob.len() {
             assert!(decode(&blob[..cut]).is_none(), "cut at {cut}");
+            assert!(encoded_len(&blob[..cut]).is_none(), "cut at {cut}");
         }
+        // Followed by other bytes, it reads the same and measures its own.
+        blob.extend_from_slice(b"next");
+        assert_eq!(encoded_len(&blob), Some(blob.len() - 4));
+        assert!(decode(&blob).is_some_and(|o| o.exact.slots == exact.slots));
+    }
+
+    #[test]
+    fn varints_read_back_at_every_width() {
+        for n in [0, 1, 127, 128, 16_383, 16_384, u32::MAX] {
+            let mut out = Vec::new();
+            varint(&mut out, n);
+            let mut r = Reader(&out);
+            assert_eq!(r.varint(), Some(n));
+            assert!(r.0.is_empty());
+        }
+        // Six continuation bytes, or a fifth byte past 32 bits, are not a
+        // `u32`.
+        assert_eq!(Reader(&[0xff; 6]).varint(), None);
+        assert_eq!(Reader(&[0xff, 0xff, 0xff, 0xff, 0x1f]).varint(), None);
     }
 }

@@ -24,6 +24,9 @@ use cors_runtime::Policy;
 
 use crate::Error;
 use crate::blob;
+use segment::{Record, Segment};
+
+mod segment;
 use crate::id::is_valid_tenant_id;
 use crate::platform::{CheckedTenant, Platform};
 
@@ -86,48 +89,6 @@ impl std::borrow::Borrow<[u8]> for Id {
     }
 }
 
-/// Where a base tenant's tables are in the arena, and its plan.
-#[derive(Clone, Copy, Debug)]
-struct Slot {
-    offset: usize,
-    len: u32,
-    plan: u16,
-}
-
-/// The bulk of the index: every tenant's tables end to end in one arena.
-#[derive(Debug)]
-pub(crate) struct Segment {
-    slots: HashMap<Id, Slot, Seeded>,
-    arena: Vec<u8>,
-}
-
-impl Segment {
-    fn empty(seed: Seeded) -> Segment {
-        Segment {
-            slots: HashMap::with_hasher(seed),
-            arena: Vec::new(),
-        }
-    }
-
-    fn push(&mut self, id: Id, blob: &[u8], plan: u16) {
-        let slot = Slot {
-            offset: self.arena.len(),
-            len: blob.len() as u32,
-            plan,
-        };
-        self.arena.extend_from_slice(blob);
-        self.slots.insert(id, slot);
-    }
-
-    fn get(&self, id: &[u8]) -> Option<(&str, &[u8], u16)> {
-        let (key, slot) = self.slots.get_key_value(id)?;
-        let blob = self
-            .arena
-            .get(slot.offset..slot.offset + slot.len as usize)?;
-        Some((&key.0, blob, slot.plan))
-    }
-}
-
 /// A tenant changed since the base was built: its tables, or `None` when
 /// it was removed.
 #[derive(Debug)]
@@ -178,10 +139,6 @@ impl Overlay {
         self.shards[self.shard(id)].get_key_value(id)
     }
 
-    fn contains_key(&self, id: &Id) -> bool {
-        self.get_key_value(id.0.as_bytes()).is_some()
-    }
-
     /// Sets `id`'s entry, copying its shard if another snapshot shares it.
     fn insert(&mut self, id: Id, entry: Option<Arc<Entry>>) {
         let shard = self.shard(id.0.as_bytes());
@@ -215,7 +172,8 @@ pub struct Snapshot {
 
 impl Snapshot {
     /// The tenant's entry: its id as stored, tables and plan.
-    fn find(&self, id: &[u8]) -> Option<(&str, &[u8], u16)> {
+    #[inline]
+    fn find(&self, id: &[u8]) -> Option<Record<'_>> {
         for overlay in [Some(&self.live), self.frozen.as_ref()]
             .into_iter()
             .flatten()
@@ -224,7 +182,11 @@ impl Snapshot {
                 continue;
             }
             if let Some((key, entry)) = overlay.get_key_value(id) {
-                return entry.as_ref().map(|e| (&*key.0, &*e.blob, e.plan));
+                return entry.as_ref().map(|e| Record {
+                    id: key.0.as_bytes(),
+                    plan: e.plan,
+                    tables: &e.blob,
+                });
             }
         }
         self.base.get(id)
@@ -238,9 +200,11 @@ impl Snapshot {
         if !is_valid_tenant_id(id) {
             return None;
         }
-        let (name, blob, plan) = self.find(id)?;
-        let origins = blob::decode(blob)?;
-        let plan = &self.platform.plans.get(usize::from(plan))?.policy;
+        let record = self.find(id)?;
+        // Ids are checked to be ASCII before they are stored.
+        let name = std::str::from_utf8(record.id).ok()?;
+        let origins = blob::decode(record.tables)?;
+        let plan = &self.platform.plans.get(usize::from(record.plan))?.policy;
         // Built in one go from the plan's fields: going through the plan's
         // own `Policy` view copied the whole view twice per lookup.
         Some(Policy::__from_raw(RawPolicy {
@@ -259,6 +223,36 @@ impl Snapshot {
             preflight_status: plan.preflight_status,
             forbid: plan.forbid,
         }))
+    }
+
+    /// The (tenant, origin) lookup alone: whether tenant `id` lists
+    /// `origin` (a request's `Origin` value, byte for byte), or `None` when
+    /// `id` is not a tenant. The same matcher as [`Policy::allows_origin`]
+    /// on [`Snapshot::policy`], without building the policy view; for a
+    /// console's "would this origin work?" or a custom extractor. Never
+    /// allocates.
+    ///
+    /// ```
+    /// # use cors_tenants::{Platform, TenantIndex, TenantSpec};
+    /// # let platform = Platform::new(
+    /// #     &cors_policy::Source::new("platform.toml", "origins = []\n"), "default").unwrap();
+    /// let index = TenantIndex::new(platform);
+    /// index.upsert(&TenantSpec {
+    ///     id: "app-a".into(),
+    ///     origins: vec!["https://*.a.example".into()],
+    ///     plan: None,
+    /// }).unwrap();
+    /// let now = index.load();
+    /// assert_eq!(now.allows_origin(b"app-a", b"https://eu.a.example"), Some(true));
+    /// assert_eq!(now.allows_origin(b"app-a", b"https://b.example"), Some(false));
+    /// assert_eq!(now.allows_origin(b"app-b", b"https://eu.a.example"), None);
+    /// ```
+    #[inline]
+    pub fn allows_origin(&self, id: &[u8], origin: &[u8]) -> Option<bool> {
+        if !is_valid_tenant_id(id) {
+            return None;
+        }
+        Some(blob::decode(self.find(id)?.tables)?.allows(origin))
     }
 
     /// True when `id` is a tenant.
@@ -286,11 +280,10 @@ impl Snapshot {
         self.live.len() + self.frozen.as_ref().map_or(0, |f| f.len())
     }
 
-    /// Bytes the index holds beyond the tenant ids' text: the base arena
-    /// (the origin tables, whose text is the origins'), its map, and the
-    /// overlays.
+    /// Bytes the index holds on the heap, the tenant ids' and origins'
+    /// text included: the base segment (its table and records) and the
+    /// overlays (maps and entries).
     pub fn heap_bytes(&self) -> usize {
-        let map_entry = std::mem::size_of::<(Id, Slot)>() + 1;
         let overlay_entry = std::mem::size_of::<(Id, Option<Arc<Entry>>)>() + 1;
         let overlays = [Some(&self.live), self.frozen.as_ref()]
             .into_iter()
@@ -298,16 +291,15 @@ impl Snapshot {
             .map(|o| {
                 o.capacity() * overlay_entry
                     + o.iter()
-                        .filter_map(|(_, e)| e.as_ref())
-                        .map(|e| e.blob.len() + 32)
+                        // An `Arc<str>` id and an `Arc<Entry>` each carry
+                        // two counters.
+                        .map(|(id, e)| {
+                            id.0.len() + 16 + e.as_ref().map_or(0, |e| e.blob.len() + 40)
+                        })
                         .sum::<usize>()
             })
             .sum::<usize>();
-        // Each `Arc<str>` allocation carries two counters.
-        self.base.arena.capacity()
-            + self.base.slots.capacity() * map_entry
-            + self.base.slots.len() * 16
-            + overlays
+        self.base.heap_bytes() + overlays
     }
 }
 
@@ -404,17 +396,18 @@ impl TenantIndex {
         compaction_at: usize,
     ) -> TenantIndex {
         let seed = Seeded::random();
-        let mut base = Segment::empty(seed);
-        base.slots.reserve(tenants.len());
-        base.arena
-            .reserve(tenants.iter().map(|t| t.blob.len()).sum::<usize>());
-        for tenant in tenants {
-            base.push(Id(tenant.id), &tenant.blob, tenant.plan);
-        }
-        base.arena.shrink_to_fit();
+        let bytes = tenants.iter().map(|t| t.id.len() + t.blob.len()).sum();
+        let base = Segment::build(
+            seed.0,
+            tenants
+                .iter()
+                .map(|t| (t.id.as_bytes(), t.plan, &t.blob[..])),
+            bytes,
+        );
+        drop(tenants);
         let platform = Arc::new(platform);
         let snapshot = Snapshot {
-            tenants: base.slots.len(),
+            tenants: base.len(),
             base: Arc::new(base),
             frozen: None,
             live: Arc::new(Overlay::new(seed)),
@@ -587,21 +580,20 @@ impl TenantIndex {
 /// A new base: `base`'s tenants that `frozen` does not change, then
 /// `frozen`'s entries.
 fn merge(base: &Segment, frozen: &Overlay, seed: Seeded) -> Segment {
-    let mut out = Segment::empty(seed);
-    out.slots.reserve(base.slots.len() + frozen.len());
-    out.arena.reserve(base.arena.len());
-    for (id, slot) in &base.slots {
-        if frozen.contains_key(id) {
-            continue;
-        }
-        let blob = &base.arena[slot.offset..slot.offset + slot.len as usize];
-        out.push(id.clone(), blob, slot.plan);
-    }
-    for (id, entry) in frozen.iter() {
-        if let Some(entry) = entry {
-            out.push(id.clone(), &entry.blob, entry.plan);
-        }
-    }
-    out.arena.shrink_to_fit();
-    out
+    let kept = base
+        .records()
+        .filter(|r| frozen.get_key_value(r.id).is_none());
+    let changed = frozen.iter().filter_map(|(id, entry)| {
+        entry.as_ref().map(|e| Record {
+            id: id.0.as_bytes(),
+            plan: e.plan,
+            tables: &e.blob,
+        })
+    });
+    let records: Vec<Record<'_>> = kept.chain(changed).collect();
+    Segment::build(
+        seed.0,
+        records.iter().map(|r| (r.id, r.plan, r.tables)),
+        base.arena_len(),
+    )
 }
