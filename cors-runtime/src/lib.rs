@@ -83,7 +83,7 @@ pub mod __private {
     };
     pub use crate::policy::{OwnedOrigins, RawPolicy};
     pub use crate::response::list_value;
-    pub use crate::table::{BuildError, OwnedTable, RawTable};
+    pub use crate::table::{BuildError, OwnedTable, RawTable, eq_bytes};
 
     /// The matcher's fast path alone (for tests).
     pub fn match_unchecked<'a>(policy: crate::Policy<'a>, origin: &[u8]) -> FastMatch<'a> {

@@ -294,6 +294,7 @@ pub fn wildcard_entry_hash(seed: u64, entry: &[u8]) -> u64 {
 
 /// Hash used by the exact tables (re-exported for the builder).
 #[doc(hidden)]
+#[inline]
 pub fn exact_hash(seed: u64, key: &[u8]) -> u64 {
     hash_bytes(seed, key)
 }

@@ -169,7 +169,7 @@ fn slot_of(h: u64, displacement: u64, slots: u32) -> usize {
 /// short, and a call costs more than comparing them (a preflight listing
 /// thousands of names spent half its time in `memcmp`).
 #[inline(always)]
-pub(crate) fn eq_bytes(a: &[u8], b: &[u8]) -> bool {
+pub fn eq_bytes(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }

@@ -64,6 +64,7 @@ fn tables(o: &OwnedOrigins) -> [&OwnedTable; 4] {
 struct Reader<'a>(&'a [u8]);
 
 impl<'a> Reader<'a> {
+    #[inline(always)]
     fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         if n > self.0.len() {
             return None;
@@ -73,6 +74,7 @@ impl<'a> Reader<'a> {
         Some(head)
     }
 
+    #[inline(always)]
     fn varint(&mut self) -> Option<u32> {
         let mut n = 0u32;
         for shift in [0, 7, 14, 21, 28] {
@@ -88,10 +90,12 @@ impl<'a> Reader<'a> {
         None
     }
 
+    #[inline(always)]
     fn u64(&mut self) -> Option<u64> {
         Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
     }
 
+    #[inline(always)]
     fn table(&mut self, present: bool) -> Option<RawTable<'a>> {
         if !present {
             return Some(RawTable::EMPTY);
@@ -119,7 +123,7 @@ impl<'a> Reader<'a> {
 /// The tables of a blob written by [`encode`], which may be followed by
 /// other bytes; `None` for bytes it did not write (never for the index's
 /// own blobs).
-#[inline]
+#[inline(always)]
 pub(crate) fn decode(blob: &[u8]) -> Option<RawOrigins<'_>> {
     let mut r = Reader(blob);
     let flags = *r.take(1)?.first()?;

@@ -14,7 +14,7 @@
 //! key text of each map). A tenant costs 8 / 0.8 = 10 bytes of table, 3 of
 //! record header and its tables.
 
-use cors_runtime::__private::exact_hash;
+use cors_runtime::__private::{eq_bytes, exact_hash};
 
 use crate::blob;
 
@@ -142,7 +142,7 @@ impl Segment {
             }
             if entry & !OFFSET_MASK == tag
                 && let Some(record) = self.record((entry & OFFSET_MASK) - 1)
-                && record.id == id
+                && eq_bytes(record.id, id)
             {
                 return Some(record);
             }
