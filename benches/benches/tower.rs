@@ -13,6 +13,7 @@ use cors_benches as p;
 use cors_runtime::adapters::http::HeaderMapView;
 
 mod common;
+use common::floor::FloorLayer;
 use common::{get, inner, preflight, ready};
 use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
 use http::{HeaderValue, Method, Request, Response, header};
@@ -66,8 +67,11 @@ fn bench(c: &mut Criterion) {
             .collect();
         let ours = cors_runtime::adapters::tower::CorsLayer::new(policy).layer(inner());
         let theirs = tower_http(AllowOrigin::list(list)).layer(inner());
+        let floor = FloorLayer::new(p::exact_origins(n)).layer(inner());
         let pre = || preflight(&origin);
         let simple = || get(&origin);
+        same_cors_headers(&ours, &floor, &pre);
+        same_cors_headers(&ours, &floor, &simple);
         run(
             &mut group,
             BenchmarkId::new("preflight/corsc", n),
@@ -75,6 +79,45 @@ fn bench(c: &mut Criterion) {
             &pre,
             204,
         );
+        run(
+            &mut group,
+            BenchmarkId::new("preflight/floor", n),
+            floor.clone(),
+            &pre,
+            204,
+        );
+        run(
+            &mut group,
+            BenchmarkId::new("get/floor", n),
+            floor.clone(),
+            &simple,
+            200,
+        );
+        if [1, 100, 10_000].contains(&n) {
+            // Another origin: refused preflights, GETs without CORS headers.
+            let stranger = p::exact_origin(n);
+            let pre = || preflight(&stranger);
+            let simple = || get(&stranger);
+            same_cors_headers(&ours, &floor, &pre);
+            same_cors_headers(&ours, &floor, &simple);
+            for (name, status) in [("corsc", 403), ("floor", 403), ("tower_http_list", 200)] {
+                let id = |kind: &str| BenchmarkId::new(format!("{kind}_rejected/{name}"), n);
+                match name {
+                    "corsc" => {
+                        run(&mut group, id("preflight"), ours.clone(), &pre, status);
+                        run(&mut group, id("get"), ours.clone(), &simple, 200);
+                    }
+                    "floor" => {
+                        run(&mut group, id("preflight"), floor.clone(), &pre, status);
+                        run(&mut group, id("get"), floor.clone(), &simple, 200);
+                    }
+                    _ => {
+                        run(&mut group, id("preflight"), theirs.clone(), &pre, status);
+                        run(&mut group, id("get"), theirs.clone(), &simple, 200);
+                    }
+                }
+            }
+        }
         run(
             &mut group,
             BenchmarkId::new("preflight/tower_http_list", n),
@@ -144,6 +187,38 @@ fn bench(c: &mut Criterion) {
         );
     }
     group.finish();
+}
+
+/// Checks that the floor answers `request` with the status and CORS headers
+/// corsc does (a preflight's `Vary` aside), so it is a fair floor.
+fn same_cors_headers<A, B, X, Y>(ours: &A, floor: &B, make: &dyn Fn() -> Request<()>)
+where
+    A: Service<Request<()>, Response = Response<X>> + Clone,
+    B: Service<Request<()>, Response = Response<Y>> + Clone,
+    A::Error: std::fmt::Debug,
+    B::Error: std::fmt::Debug,
+{
+    fn cors<T>(response: &Response<T>, preflight: bool) -> (u16, Vec<(String, String)>) {
+        let mut headers: Vec<(String, String)> = response
+            .headers()
+            .iter()
+            .filter(|(name, _)| {
+                name.as_str().starts_with("access-control-")
+                    || (!preflight && *name == header::VARY)
+            })
+            .map(|(n, v)| (n.to_string(), v.to_str().unwrap_or("").to_owned()))
+            .collect();
+        headers.sort();
+        (response.status().as_u16(), headers)
+    }
+    let preflight = make().method() == Method::OPTIONS;
+    let a = ready(ours.clone().call(make())).unwrap();
+    let b = ready(floor.clone().call(make())).unwrap();
+    assert_eq!(
+        cors(&a, preflight),
+        cors(&b, preflight),
+        "the floor answers as corsc does"
+    );
 }
 
 /// What bounds a preflight answered by any middleware: the evaluation alone

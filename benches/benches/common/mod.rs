@@ -3,6 +3,8 @@
 
 #![allow(dead_code, reason = "each bench uses a subset")]
 
+pub(crate) mod floor;
+
 use std::convert::Infallible;
 use std::future::Future;
 use std::task::{Context, Poll, Waker};

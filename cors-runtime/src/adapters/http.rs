@@ -25,7 +25,7 @@ use ::http::{Request, Response, StatusCode, request::Parts};
 use crate::apply::{FixedValues, PreparedHeaders, ResponseHeaderSink};
 use crate::policy::PolicySource;
 use crate::request::{RequestHeader, RequestParts, RequestView, single};
-use crate::response::{HeaderValue, MAX_HEADERS, ResponseHeader};
+use crate::response::{FixedValue, HeaderValue, MAX_HEADERS, ResponseHeader};
 
 // The `http` crate's constants for the core's names (`RequestHeader::ALL`,
 // `ResponseHeader::ALL`): an exhaustive match, which measured faster than a
@@ -281,24 +281,27 @@ impl<P: PolicySource> HttpCors<P> {
                     },
                 ));
             };
-            // What to write: `None` stands for the echoed origin, moved out
-            // of the request once its borrow ends.
-            let mut answer: [(ResponseHeader, Option<HttpValue>); MAX_HEADERS] =
-                std::array::from_fn(|_| (ResponseHeader::Vary, None));
+            // What to write, as copyable keys: the table's own values are
+            // cloned once the request's borrow ends; only a value of
+            // another plan (a platform's non-default plan) is converted
+            // here, from its text, which lives no longer than this call.
+            let mut answer = [(ResponseHeader::Vary, Early::Echo); MAX_HEADERS];
+            let mut others = Vec::new();
             let count = decision.headers().len();
             for (slot, (name, value)) in answer.iter_mut().zip(decision.headers().iter()) {
                 *slot = match value {
-                    // The table's value, or (another plan's) converted
-                    // from its text: `FixedValues::convert`'s rule.
-                    HeaderValue::Fixed(..) => (
-                        name,
-                        Some(
+                    HeaderValue::Fixed(v, text) if self.fixed.get_for(v, text).is_some() => {
+                        (name, Early::Table(v))
+                    }
+                    HeaderValue::Fixed(..) => {
+                        others.push(
                             self.fixed
                                 .convert(value, |text| HttpValue::from_bytes(text).ok())
                                 .unwrap_or(HttpValue::from_static("")),
-                        ),
-                    ),
-                    HeaderValue::RequestOrigin(_) => (name, None),
+                        );
+                        (name, Early::Other(others.len() - 1))
+                    }
+                    HeaderValue::RequestOrigin(_) => (name, Early::Echo),
                 };
             }
             let body = decision
@@ -308,26 +311,32 @@ impl<P: PolicySource> HttpCors<P> {
                 status,
                 answer,
                 count,
+                others,
                 body,
             }
         });
-        let (status, answer, count, body) = match early {
+        let (status, answer, count, mut others, body) = match early {
             Handled::Respond {
                 status,
                 answer,
                 count,
+                others,
                 body,
-            } => (status, answer, count, body),
+            } => (status, answer, count, others, body),
             Handled::Forward(headers) => return Outcome::Forward(headers),
         };
         let mut map = std::mem::take(request.headers_mut());
         // A decision echoes the request's only Origin line.
         let mut origin = map.remove(header::ORIGIN);
         map.clear();
-        for (name, value) in answer.into_iter().take(count) {
-            let value = match value {
-                Some(v) => v,
-                None => match origin.take() {
+        for (name, key) in answer.into_iter().take(count) {
+            let value = match key {
+                Early::Table(v) => self.fixed.get(v).clone(),
+                Early::Other(i) => match others.get_mut(i) {
+                    Some(v) => std::mem::replace(v, HttpValue::from_static("")),
+                    None => continue,
+                },
+                Early::Echo => match origin.take() {
                     Some(origin) => origin,
                     None => continue,
                 },
@@ -350,11 +359,25 @@ enum Handled {
     Forward(PreparedHeaders<HttpValue>),
     Respond {
         status: u16,
-        /// `None` stands for the echoed origin.
-        answer: [(ResponseHeader, Option<HttpValue>); MAX_HEADERS],
+        answer: [(ResponseHeader, Early); MAX_HEADERS],
         count: usize,
+        /// Values of another plan than the table's, converted.
+        others: Vec<HttpValue>,
         body: Option<bytes::Bytes>,
     },
+}
+
+/// Where an early answer's header value comes from: a copyable key, so
+/// carrying the answer out of the request's borrow moves a few bytes, not
+/// an array of header values (which cost ~60 ns per preflight).
+#[derive(Clone, Copy)]
+enum Early {
+    /// The table's converted value.
+    Table(FixedValue),
+    /// `Handled::Respond::others[i]`.
+    Other(usize),
+    /// The request's own `Origin` value, moved out of it.
+    Echo,
 }
 
 /// A request's path, query, host and headers, for sources that choose the
