@@ -6,8 +6,8 @@
 //!
 //! Layout (little-endian): a flags byte (bit 0: `null` listed; bit 1 + i:
 //! table i has keys), then per table that has keys its slot count, bucket
-//! count and text length (LEB128 varints, one byte each for any tenant's
-//! list of fewer than 128 origins), seed (`u64`), length mask (`u64`),
+//! count and text length (LEB128 varints: one byte for counts under 128,
+//! two for a text length under 16 KiB), seed (`u64`), length mask (`u64`),
 //! displacements (8 bytes per bucket), slot records (16 bytes per slot)
 //! and text. An empty table costs nothing; the blob is self-delimiting, so
 //! the index stores no length for it.

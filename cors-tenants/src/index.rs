@@ -256,9 +256,10 @@ impl Snapshot {
         Some(blob::decode(self.find(id)?.tables)?.allows(origin))
     }
 
-    /// True when `id` is a tenant.
+    /// True when `id` is a tenant. An id longer than
+    /// [`crate::MAX_TENANT_ID_LEN`] is refused before any hashing.
     pub fn contains(&self, id: &str) -> bool {
-        self.find(id.as_bytes()).is_some()
+        id.len() <= MAX_TENANT_ID_LEN && self.find(id.as_bytes()).is_some()
     }
 
     /// How many tenants this version has.

@@ -41,20 +41,22 @@ pub(crate) struct Segment {
 
 impl Segment {
     /// A segment of `records` (id, plan, tables); of two with the same id,
-    /// the later wins. Ids are at most 255 bytes
-    /// ([`crate::MAX_TENANT_ID_LEN`] is less). Linear in their total size.
+    /// the later wins. An id over 255 bytes is not stored (a record keeps
+    /// its id's length in one byte; [`crate::MAX_TENANT_ID_LEN`] is less).
+    /// `bytes` is a capacity hint. Linear in the records' total size.
     pub(crate) fn build<'r>(
         seed: u64,
-        records: impl ExactSizeIterator<Item = (&'r [u8], u16, &'r [u8])>,
+        records: impl Iterator<Item = (&'r [u8], u16, &'r [u8])>,
         bytes: usize,
     ) -> Segment {
-        let count = records.len();
-        let mut arena = Vec::with_capacity(bytes + 3 * count);
-        let mut offsets = Vec::with_capacity(count);
+        let mut arena = Vec::with_capacity(bytes);
+        let mut offsets = Vec::with_capacity(records.size_hint().0);
         for (id, plan, tables) in records {
-            debug_assert!(id.len() <= usize::from(u8::MAX));
+            let Ok(id_len) = u8::try_from(id.len()) else {
+                continue;
+            };
             offsets.push(arena.len() as u64);
-            arena.push(id.len() as u8);
+            arena.push(id_len);
             arena.extend_from_slice(id);
             arena.extend_from_slice(&plan.to_le_bytes());
             arena.extend_from_slice(tables);
@@ -64,6 +66,9 @@ impl Segment {
             (arena.len() as u64) < OFFSET_MASK,
             "a segment holds under 2^48 bytes"
         );
+        // Sized from the records actually read, so the table always has a
+        // free entry and every probe ends.
+        let count = offsets.len();
         let mut segment = Segment {
             entries: vec![0; count + count / 4 + 1].into_boxed_slice(),
             arena,
@@ -234,6 +239,35 @@ mod tests {
         let x = segment.get(b"x").unwrap();
         assert_eq!((x.plan, x.tables[0]), (3, 1));
         assert_eq!(segment.records().count(), 2);
+    }
+
+    #[test]
+    fn an_id_over_255_bytes_is_not_stored_under_a_shorter_one() {
+        // Its length byte would read 1: the record would answer for `x`.
+        let id = vec![b'x'; 257];
+        let t = tables(0);
+        let segment = Segment::build(1, [(&id[..], 0u16, &t[..])].into_iter(), 0);
+        assert!(segment.get(b"x").is_none());
+        assert_eq!(segment.len(), 0);
+    }
+
+    #[test]
+    fn a_size_hint_that_under_reports_still_builds_every_record() {
+        // The table was once sized from `ExactSizeIterator::len`: a length
+        // of 0 for three records left one entry, and the second insert
+        // probed forever.
+        struct Lie<I>(I);
+        impl<I: Iterator> Iterator for Lie<I> {
+            type Item = I::Item;
+            fn next(&mut self) -> Option<I::Item> {
+                self.0.next()
+            }
+        }
+        let t = tables(0);
+        let ids = [&b"a"[..], b"b", b"c"];
+        let segment = Segment::build(1, Lie(ids.iter().map(|id| (*id, 0u16, &t[..]))), 0);
+        assert_eq!(segment.len(), 3);
+        assert!(ids.iter().all(|id| segment.get(id).is_some()));
     }
 
     #[test]
