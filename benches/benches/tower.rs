@@ -236,6 +236,48 @@ fn floor(c: &mut Criterion) {
             black_box(policy.evaluate(&view).status())
         })
     });
+    let request_get = get(&origin);
+    group.bench_function("evaluate_get/100", |b| {
+        b.iter(|| {
+            let request = black_box(&request_get);
+            let view = HeaderMapView::new(request.method(), request.headers());
+            black_box(policy.evaluate(&view).status())
+        })
+    });
+    // The adapter's request side of a GET: evaluation and prepared headers.
+    let cors = cors_runtime::adapters::http::HttpCors::new(policy);
+    group.bench_function("handle_get/100", |b| {
+        b.iter_batched_ref(
+            || get(&origin),
+            |request| black_box(cors.handle(request)),
+            BatchSize::SmallInput,
+        )
+    });
+    // ... and its response side: the prepared headers into a response that
+    // has a header already.
+    group.bench_function("apply_get/100", |b| {
+        b.iter_batched(
+            || {
+                let cors_runtime::adapters::http::Outcome::Forward(headers) =
+                    cors.handle(&mut get(&origin))
+                else {
+                    unreachable!("a GET is forwarded")
+                };
+                let mut response = Response::new(());
+                response
+                    .headers_mut()
+                    .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+                (headers, response)
+            },
+            |(headers, mut response)| {
+                headers.apply_owned(&mut cors_runtime::adapters::http::HeaderMapSink(
+                    response.headers_mut(),
+                ));
+                black_box(response)
+            },
+            BatchSize::SmallInput,
+        )
+    });
     let values: [(header::HeaderName, HeaderValue); 6] = [
         (
             header::ACCESS_CONTROL_ALLOW_ORIGIN,

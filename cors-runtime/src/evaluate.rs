@@ -38,7 +38,7 @@ impl<'p> Policy<'p> {
     where
         'p: 'r,
     {
-        let policy: Policy<'r> = *self;
+        let policy: &Policy<'r> = self;
         let mut origins = req.header_values(RequestHeader::Origin);
         let Some(origin_value) = origins.next() else {
             return policy.not_cors(Reason::NoOrigin);
@@ -80,14 +80,14 @@ impl<'p> Policy<'p> {
                 return policy.reject(reason, true, Some(origin_value));
             }
             Decision::allowed(
-                &policy,
+                policy,
                 DecisionKind::Preflight,
                 Reason::PreflightAllowed(by),
                 origin_value,
             )
         } else {
             Decision::allowed(
-                &policy,
+                policy,
                 DecisionKind::Actual,
                 Reason::OriginAllowed(by),
                 origin_value,
@@ -130,7 +130,7 @@ impl<'p> Policy<'p> {
     where
         'p: 'r,
     {
-        let policy: Policy<'r> = *self;
+        let policy: &Policy<'r> = self;
         let tuple = matches!(parsed, RequestOrigin::Tuple(_));
         let site_matters = tuple && (preflight || policy.raw.forbid);
         if tuple && policy.is_same_origin(req, origin) {
@@ -139,7 +139,7 @@ impl<'p> Policy<'p> {
             } else {
                 FixedValue::VaryOrigin
             };
-            return Decision::not_cors(&policy, Reason::SameOrigin, vary);
+            return Decision::not_cors(policy, Reason::SameOrigin, vary);
         }
         if !site_matters {
             return policy.reject(Reason::OriginNotAllowed, preflight, Some(origin));
@@ -150,7 +150,7 @@ impl<'p> Policy<'p> {
             FixedValue::VaryOriginSite
         };
         Decision::rejected(
-            &policy,
+            policy,
             Reason::OriginNotAllowed,
             preflight,
             Some(origin),

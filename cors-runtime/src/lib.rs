@@ -67,7 +67,10 @@ pub mod vary;
 
 pub mod adapters;
 
-pub use apply::{FixedValues, PreparedHeaders, ResponseHeaderSink, Step};
+pub use apply::{
+    EARLY_HEADERS, FORWARD_HEADERS, FixedValues, ForwardHeaders, PreparedHeaders,
+    ResponseHeaderSink, Step,
+};
 pub use decision::{Decision, DecisionKind, ErrorBody, ErrorFormat, Reason};
 pub use matcher::MatchedBy;
 pub use policy::{Chosen, OnReject, OwnedPolicy, Policy, PolicySource};

@@ -149,9 +149,9 @@ pub trait PolicySource {
     ///     fn policy(&self) -> Policy<'_> { self.private.policy() }
     ///     fn with_policy<T>(&self, request: &dyn RequestParts, f: impl FnOnce(Chosen<'_>) -> T) -> T {
     ///         if request.path().starts_with(b"/public/") {
-    ///             f(Chosen::new(self.public.policy()))
+    ///             f(Chosen::new(&self.public.policy()))
     ///         } else {
-    ///             f(Chosen::new(self.private.policy()))
+    ///             f(Chosen::new(&self.private.policy()))
     ///         }
     ///     }
     /// }
@@ -172,7 +172,7 @@ pub trait PolicySource {
         Self: Sized,
     {
         let _ = request;
-        f(Chosen::new(self.policy()))
+        f(Chosen::new(&self.policy()))
     }
 }
 
@@ -181,14 +181,16 @@ pub trait PolicySource {
 /// is refused with.
 #[derive(Clone, Copy, Debug)]
 pub struct Chosen<'a> {
-    policy: Policy<'a>,
+    /// Borrowed: a policy view is several hundred bytes, and a request
+    /// passes its choice through a closure and into the evaluation.
+    policy: &'a Policy<'a>,
     refusal: Option<Reason<'static>>,
     format: Option<(&'a ErrorFormat, Option<&'a [u8]>)>,
 }
 
 impl<'a> Chosen<'a> {
     /// Evaluate with `policy`.
-    pub fn new(policy: Policy<'a>) -> Self {
+    pub fn new(policy: &'a Policy<'a>) -> Self {
         Chosen {
             policy,
             refusal: None,
@@ -200,7 +202,7 @@ impl<'a> Chosen<'a> {
     /// settings (`on_reject`, `Vary`), which should list no origin: a
     /// request without `Origin`, or a same-origin one, is still not a CORS
     /// request and passes (R3, R28).
-    pub fn refused(policy: Policy<'a>, reason: Reason<'static>) -> Self {
+    pub fn refused(policy: &'a Policy<'a>, reason: Reason<'static>) -> Self {
         Chosen {
             policy,
             refusal: Some(reason),
@@ -218,7 +220,7 @@ impl<'a> Chosen<'a> {
     }
 
     /// The policy.
-    pub fn policy(&self) -> Policy<'a> {
+    pub fn policy(&self) -> &'a Policy<'a> {
         self.policy
     }
 

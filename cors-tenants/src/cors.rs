@@ -85,13 +85,17 @@ impl<E: TenantExtractor> PolicySource for TenantCors<E> {
             .request_id_header
             .as_deref()
             .and_then(|name| request.header(name));
-        let chosen = match self
+        let tenant = self
             .extractor
             .tenant(request)
-            .and_then(|id| snapshot.policy(id))
-        {
+            .and_then(|id| snapshot.policy(id));
+        let refusal;
+        let chosen = match &tenant {
             Some(policy) => Chosen::new(policy),
-            None => Chosen::refused(self.policy(), Reason::UnknownTenant),
+            None => {
+                refusal = self.policy();
+                Chosen::refused(&refusal, Reason::UnknownTenant)
+            }
         };
         f(chosen.with_format(format, request_id))
     }

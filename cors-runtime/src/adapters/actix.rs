@@ -46,7 +46,7 @@ use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue as ActixV
 use actix_web::{Error, HttpRequest, HttpResponse};
 use pin_project_lite::pin_project;
 
-use crate::apply::{FixedValues, PreparedHeaders, ResponseHeaderSink, Step};
+use crate::apply::{FixedValues, ForwardHeaders, ResponseHeaderSink, Step};
 use crate::policy::PolicySource;
 use crate::request::RequestParts;
 use crate::request::{RequestHeader, RequestView};
@@ -273,7 +273,7 @@ pin_project! {
         Inner {
             #[pin]
             future: F,
-            headers: Option<PreparedHeaders<ActixValue>>,
+            headers: Option<ForwardHeaders<ActixValue>>,
         },
     }
 }

@@ -22,7 +22,7 @@
 use ::http::header::{self, HeaderMap, HeaderName, HeaderValue as HttpValue};
 use ::http::{Request, Response, StatusCode, request::Parts};
 
-use crate::apply::{FixedValues, PreparedHeaders, ResponseHeaderSink};
+use crate::apply::{FixedValues, ForwardHeaders, ResponseHeaderSink};
 use crate::policy::PolicySource;
 use crate::request::{RequestHeader, RequestParts, RequestView, single};
 use crate::response::{FixedValue, HeaderValue, MAX_HEADERS, ResponseHeader};
@@ -203,7 +203,7 @@ pub enum Outcome {
     Respond(Response<Option<bytes::Bytes>>),
     /// Call the service, then apply these headers to its response, whatever
     /// its status (R20).
-    Forward(PreparedHeaders<HttpValue>),
+    Forward(ForwardHeaders<HttpValue>),
 }
 
 /// A policy prepared for `http` types: its fixed header values are converted
@@ -356,7 +356,7 @@ impl<P: PolicySource> HttpCors<P> {
     reason = "lives on the stack for one call; boxing would allocate per request"
 )]
 enum Handled {
-    Forward(PreparedHeaders<HttpValue>),
+    Forward(ForwardHeaders<HttpValue>),
     Respond {
         status: u16,
         answer: [(ResponseHeader, Early); MAX_HEADERS],

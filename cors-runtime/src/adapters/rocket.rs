@@ -57,7 +57,9 @@ use rocket::http::{Header, HeaderMap, Method, Status};
 use rocket::route::{self, Handler, Route};
 use rocket::{Build, Request, Response};
 
-use crate::apply::{FixedValues, PreparedHeaders, ResponseHeaderSink, Step};
+use crate::apply::{
+    EARLY_HEADERS, FixedValues, ForwardHeaders, PreparedHeaders, ResponseHeaderSink, Step,
+};
 use crate::policy::PolicySource;
 use crate::request::RequestParts;
 use crate::request::{RequestHeader, RequestView};
@@ -203,12 +205,12 @@ enum State {
     /// No policy covers the request's path.
     Untouched,
     /// Headers to add to the route's response.
-    Forward(PreparedHeaders<Cow<'static, str>>),
+    Forward(ForwardHeaders<Cow<'static, str>>),
     /// An answer the fairing gives itself at [`Cors::EARLY_ROUTE`].
     Early {
         status: u16,
         body: String,
-        headers: PreparedHeaders<Cow<'static, str>>,
+        headers: PreparedHeaders<Cow<'static, str>, EARLY_HEADERS>,
     },
 }
 

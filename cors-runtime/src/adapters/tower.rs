@@ -51,7 +51,7 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use super::http::{HandleRequest, HeaderMapSink, HttpCors, Outcome};
-use crate::apply::PreparedHeaders;
+use crate::apply::ForwardHeaders;
 use crate::policy::PolicySource;
 
 /// Adds CORS to a service: `ServiceBuilder::layer`, axum's `Router::layer`
@@ -170,7 +170,7 @@ pin_project! {
     #[derive(Debug)]
     enum State<F> {
         Early { response: Option<Response<Option<Bytes>>> },
-        Inner { #[pin] future: F, headers: Option<PreparedHeaders<HeaderValue>> },
+        Inner { #[pin] future: F, headers: Option<ForwardHeaders<HeaderValue>> },
     }
 }
 
