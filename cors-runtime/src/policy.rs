@@ -250,6 +250,13 @@ impl PolicySource for Policy<'static> {
     fn static_policy(&self) -> Option<Policy<'static>> {
         Some(*self)
     }
+
+    /// Lends the policy itself: the default would copy the whole view first.
+    #[inline]
+    fn with_policy<T>(&self, request: &dyn RequestParts, f: impl FnOnce(Chosen<'_>) -> T) -> T {
+        let _ = request;
+        f(Chosen::new(self))
+    }
 }
 
 /// Forwards every method, [`PolicySource::with_policy`] included.
