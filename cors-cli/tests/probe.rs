@@ -215,3 +215,65 @@ fn unreachable_server_is_a_clean_error() {
     let not_http = cors(&["probe", "ftp://127.0.0.1/", "--origin", "https://a.example"]);
     assert_eq!(not_http.status.code(), Some(2));
 }
+
+/// A policy whose wildcard allows every subdomain: the audit's sibling and
+/// subdomain origins are what the policy asks for, so a server that
+/// follows it is not rated as misconfigured (it once was: "critical suffix
+/// look-alike" beside "the server answers exactly as the policy prescribes").
+#[test]
+fn an_attack_origin_the_policy_allows_is_not_a_server_finding() {
+    let dir = common::scratch("probe-wildcard-policy");
+    let file = dir.join("wildcard.toml");
+    let toml = "origins = [\"https://*.example.com\"]\nmethods = [\"GET\"]\ncredentials = true\n\n[lints]\nbroad-wildcard-with-credentials = \"allow\"\n";
+    std::fs::write(&file, toml).unwrap();
+    let policy = cors_policy::load(toml).unwrap();
+    let address = serve(routes().layer(CorsLayer::new(policy)));
+    let url = format!("http://{address}/items");
+    let out = cors(&[
+        "probe",
+        &url,
+        "--origin",
+        "https://app.example.com",
+        "--credentials",
+        "--policy",
+        file.to_str().unwrap(),
+        "--audit",
+    ]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+    assert!(
+        stdout.contains("the server answers exactly as the policy prescribes"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("[critical]") && !stdout.contains("[medium]"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("the policy itself allows")
+            && stdout.contains("https://evilapp.example.com")
+            && stdout.contains("https://corsc-audit.app.example.com"),
+        "{stdout}"
+    );
+}
+
+/// Without a policy, `evil` + a subdomain is a sibling under the same
+/// registrable domain, not a domain anyone can register.
+#[test]
+fn a_sibling_look_alike_is_not_rated_as_registrable() {
+    let address = serve(routes().layer(middleware::from_fn(reflect)));
+    let url = format!("http://{address}/items");
+    let out = cors(&[
+        "probe",
+        &url,
+        "--origin",
+        "https://app.example.com",
+        "--audit",
+    ]);
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("[medium] suffix look-alike allowed (a sibling subdomain): Origin `https://evilapp.example.com`"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("[critical] suffix look-alike of the parent domain allowed: Origin `https://evilexample.com`"), "{stdout}");
+}

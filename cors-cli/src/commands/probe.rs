@@ -125,6 +125,9 @@ struct Report {
     policy_fingerprint: Option<String>,
     /// With `--policy`: where the server's answers differ from the policy's.
     differences: Option<Vec<compare::Difference>>,
+    /// With `--audit` and `--policy`: attack origins the policy itself
+    /// allows, which the server rightly answers.
+    allowed_by_policy: Option<Vec<attacks::Finding>>,
     /// With `--audit`: what the attacks found.
     findings: Option<Vec<attacks::Finding>>,
 }
@@ -205,6 +208,7 @@ fn probe(
         served_fingerprint: None,
         policy_fingerprint: None,
         differences: None,
+        allowed_by_policy: None,
         findings: None,
     };
     let mut blocked = None;
@@ -256,7 +260,13 @@ fn probe(
         report.differences = Some(differences);
     }
     if audit {
-        report.findings = Some(attacks::audit(client, request)?);
+        let audit = attacks::audit(
+            client,
+            request,
+            policy.map(|(p, _)| cors_runtime::PolicySource::policy(p)),
+        )?;
+        report.findings = Some(audit.findings);
+        report.allowed_by_policy = policy.is_some().then_some(audit.allowed_by_policy);
     }
     Ok(report)
 }
@@ -350,6 +360,16 @@ fn write_human(out: &mut dyn Write, r: &Report) -> std::io::Result<()> {
             for f in findings {
                 writeln!(out, "  - {f}")?;
             }
+        }
+    }
+    if let Some(allowed) = r.allowed_by_policy.as_ref().filter(|a| !a.is_empty()) {
+        writeln!(
+            out,
+            "audit: {} attack origin(s) the policy itself allows (not a server fault; `cors lint` rates the policy's patterns):",
+            allowed.len()
+        )?;
+        for f in allowed {
+            writeln!(out, "  - {}: Origin `{}`", f.attack, f.origin)?;
         }
     }
     Ok(())

@@ -68,6 +68,24 @@ fn attacks(allowed: &str) -> Vec<Attack> {
         .split_once('.')
         .map(|(_, rest)| rest)
         .filter(|r| r.contains('.'));
+    // `evil` + a subdomain is a sibling under the same registrable domain:
+    // only whoever can name subdomains there can use it. `evil` + a
+    // registrable domain is a domain anyone can register.
+    let is_subdomain = psl::domain_str(host).is_some_and(|d| d != host);
+    let suffix_look_alike = match is_subdomain {
+        true => Attack {
+            name: "suffix look-alike allowed (a sibling subdomain)",
+            origin: format!("{scheme}://evil{host}{port}"),
+            severity: ("medium", "low"),
+            impact: "a sibling subdomain whose name ends with the allowed host passes (an `ends_with` check without a dot): a subdomain takeover or an XSS on such a name reads these responses",
+        },
+        false => Attack {
+            name: "suffix look-alike allowed",
+            origin: format!("{scheme}://evil{host}{port}"),
+            severity: ("critical", "high"),
+            impact: "an attacker registers a domain that ends with the allowed host (an `ends_with` check without a dot)",
+        },
+    };
     let mut list = vec![
         Attack {
             name: "arbitrary origin reflected",
@@ -87,12 +105,7 @@ fn attacks(allowed: &str) -> Vec<Attack> {
             severity: ("critical", "high"),
             impact: "an attacker who owns any domain can use a subdomain that starts with the allowed host (a `starts_with` check)",
         },
-        Attack {
-            name: "suffix look-alike allowed",
-            origin: format!("{scheme}://evil{host}{port}"),
-            severity: ("critical", "high"),
-            impact: "an attacker registers a domain that ends with the allowed host (an `ends_with` check without a dot)",
-        },
+        suffix_look_alike,
         Attack {
             name: "special character in the host",
             origin: format!("{scheme}://{host}`.{EVIL}"),
@@ -139,11 +152,32 @@ fn attacks(allowed: &str) -> Vec<Attack> {
     list
 }
 
+/// What the audit found: attacks that succeeded against the server, and,
+/// with a policy, the attack origins the policy itself allows (the server
+/// is right to answer them; whether the policy should is `cors lint`'s
+/// question, not the server's fault).
+#[derive(Debug, Default)]
+pub(crate) struct Audit {
+    pub(crate) findings: Vec<Finding>,
+    pub(crate) allowed_by_policy: Vec<Finding>,
+}
+
 /// Runs every attack; an attack succeeds when the server echoes the attack
-/// origin in `Access-Control-Allow-Origin`.
-pub(crate) fn audit(client: &Client, request: &BrowserRequest) -> Result<Vec<Finding>, String> {
-    let mut findings = Vec::new();
+/// origin in `Access-Control-Allow-Origin`. With `policy`, one whose
+/// origin the policy lists is set apart in [`Audit::allowed_by_policy`].
+pub(crate) fn audit(
+    client: &Client,
+    request: &BrowserRequest,
+    policy: Option<cors_runtime::Policy<'_>>,
+) -> Result<Audit, String> {
+    let mut audit = Audit::default();
     for attack in attacks(&request.origin) {
+        let by_policy = policy.is_some_and(|p| p.allows_origin(attack.origin.as_bytes()));
+        let findings = if by_policy {
+            &mut audit.allowed_by_policy
+        } else {
+            &mut audit.findings
+        };
         let headers = vec![("origin".to_string(), attack.origin.clone())];
         let exchange = client.send("GET", &headers)?;
         let acao = exchange.lines("access-control-allow-origin");
@@ -166,9 +200,14 @@ pub(crate) fn audit(client: &Client, request: &BrowserRequest) -> Result<Vec<Fin
                         ""
                     }
                 ),
-                impact: attack.impact.to_string(),
+                impact: if by_policy {
+                    "the policy lists this origin (one of its patterns covers it), so the server is right to allow it; if that is not meant, narrow the pattern".to_string()
+                } else {
+                    attack.impact.to_string()
+                },
             });
         }
+        let findings = &mut audit.findings;
         if acac
             && acao.iter().any(|v| v.trim() == "*")
             && findings
@@ -184,7 +223,7 @@ pub(crate) fn audit(client: &Client, request: &BrowserRequest) -> Result<Vec<Fin
             });
         }
     }
-    Ok(findings)
+    Ok(audit)
 }
 
 #[cfg(test)]
