@@ -26,10 +26,15 @@ pub(crate) enum Command {
     /// file.
     Lint(LintArgs),
     /// List the lint rules, or print one rule's full documentation.
+    ///
+    /// Exit status: 0 when printed, 2 for an unknown rule.
     Rules(RulesArgs),
     /// Explain what a browser does with a request under a policy: whether it
     /// sends a preflight and why, what the server answers, whether the page
     /// may read the response, and what to change when it is blocked.
+    ///
+    /// Exit status: 0 when explained (allowed or blocked alike), 2 when the
+    /// policy file is invalid or an argument is malformed.
     Explain(ExplainArgs),
     /// Send real requests to a running server and judge its answers as a
     /// browser would; compare them with a policy (`--policy`) or run the
@@ -40,6 +45,10 @@ pub(crate) enum Command {
     Probe(ProbeArgs),
     /// Turn another product's CORS configuration into a policy file, then
     /// lint it.
+    ///
+    /// Exit status: 0 when written and lint-clean of errors, 1 when the
+    /// written policy has lint errors, 2 when the input cannot be read or
+    /// converted.
     Import(ImportArgs),
     /// Compile a policy to a proxy's configuration (nginx, Caddy, HAProxy,
     /// Apache httpd) or a bucket's CORS rules (S3, GCS). For a proxy,
@@ -53,6 +62,8 @@ pub(crate) enum Command {
     Emit(EmitArgs),
     /// Print the JSON Schema of the policy file, for editors (taplo, Even
     /// Better TOML).
+    ///
+    /// Exit status: 0 when printed, 2 when it cannot be written.
     Schema,
 }
 
@@ -73,8 +84,9 @@ pub(crate) struct PolicyArgs {
 pub(crate) struct CheckArgs {
     #[command(flatten)]
     pub(crate) policy: PolicyArgs,
-    /// The request method, exactly as sent (methods are case-sensitive).
-    #[arg(long, value_name = "METHOD")]
+    /// The request method, exactly as sent (methods are case-sensitive);
+    /// `OPTIONS` with `Access-Control-Request-Method` is a preflight.
+    #[arg(long, value_name = "METHOD", default_value = "GET")]
     pub(crate) method: String,
     /// A request header, `Name: value`; repeat for several.
     #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]

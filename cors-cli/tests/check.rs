@@ -92,3 +92,31 @@ fn malformed_arguments_exit_2() {
         assert!(!out.stderr.is_empty(), "{args:?}: no message");
     }
 }
+
+/// `--method` defaults to `GET`, as in `cors explain` (it was required).
+#[test]
+fn the_method_defaults_to_get_as_in_explain() {
+    let args = |method: Option<&str>| {
+        let mut a = vec![
+            "check",
+            "examples/policies/api.toml",
+            "--policy",
+            "api",
+            "--json",
+            "-H",
+            "Origin: https://app.example.com",
+        ];
+        if let Some(m) = method {
+            a.extend(["--method", m]);
+        }
+        let out = cors(&a);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let default = args(None);
+    assert!(
+        default.contains("\"kind\":\"actual\"") || default.contains("\"kind\": \"actual\""),
+        "{default}"
+    );
+    assert_eq!(default, args(Some("GET")));
+}
