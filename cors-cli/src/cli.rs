@@ -4,9 +4,18 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// The crate version and the public-suffix list snapshot (the `psl`
+/// release) the wildcard rules were built with.
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (public suffix list: psl ",
+    env!("CORS_PSL_VERSION"),
+    ")"
+);
+
 /// Check, lint and explain CORS policy files.
 #[derive(Debug, Parser)]
-#[command(name = "cors", version, about)]
+#[command(name = "cors", version = VERSION, about)]
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,
@@ -20,6 +29,12 @@ pub(crate) enum Command {
     /// 2 when the policy file is invalid or an argument is malformed.
     Check(CheckArgs),
     /// Lint policy files: every rule on every policy and profile.
+    ///
+    /// Wildcards above a public suffix are refused by the public-suffix list
+    /// built into this binary (`cors --version` names its snapshot). The
+    /// list ages as registries add suffixes: reinstall (`cargo install
+    /// cors-cli --force`), or `cargo update -p psl` and rebuild in a
+    /// checkout, to refresh it.
     ///
     /// Exit status: 0 when clean or warnings only, 1 on any error (or any
     /// warning with `--deny warnings`), 2 on a usage error or an unreadable

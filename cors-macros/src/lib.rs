@@ -1,33 +1,6 @@
-//! `cors_policy!`: compile a CORS policy file into a `static` matcher at
-//! build time.
-//!
-//! ```
-//! use cors_runtime::{DecisionKind, Policy, SimpleRequest};
-//!
-//! static API: Policy<'static> = cors_macros::cors_policy!(toml = r#"
-//!     origins = ["https://app.example.com"]
-//!     methods = ["GET", "PUT"]
-//! "#);
-//!
-//! let headers = [("origin", &b"https://app.example.com"[..])];
-//! let request = SimpleRequest::new(b"GET", &headers);
-//! let decision = API.evaluate(&request);
-//! assert_eq!(decision.kind(), DecisionKind::Actual);
-//! ```
-//!
-//! Arguments, comma-separated:
-//! - `file = "path/to/cors.toml"` — a file relative to the crate's
-//!   `CARGO_MANIFEST_DIR`; editing it rebuilds the crate; or
-//!   `toml = "…"` — the policy inline;
-//! - `policy = "name"` — selects `[policies.name]` (required when the file has
-//!   several);
-//! - `profile = "name"` — applies `[profiles.name]` of that policy.
-//!
-//! An invalid policy is a compile error showing the file, line and column,
-//! the offending text with a caret, and the fix. Warnings do not fail the
-//! build; compile from `build.rs` with
-//! `cors_policy::build`, which prints them, or `cors lint`.
-
+#![doc = include_str!("../README.md")]
+// Feature-gated items are marked as such on docs.rs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 

@@ -1,45 +1,6 @@
-//! The **corsc** policy compiler: a CORS policy file in, a validated model, a
-//! static matcher and diagnostics out.
-//!
-//! The pipeline is **parse → check → lower → build → emit**, one module per
-//! stage:
-//!
-//! 1. `parse`: the TOML, read with `toml_edit`, becomes the AST with the span
-//!    of every key and value (origin strings parsed by [`pattern`]);
-//! 2. check ([`rules`]): every rule on every policy with every profile
-//!    applied, collecting all diagnostics (a file with three mistakes gets
-//!    three diagnostics);
-//! 3. `select` and `lower`: the chosen policy and profile become a
-//!    canonical [`PolicySpec`];
-//! 4. `build`: its perfect hash tables and header values, a
-//!    [`cors_runtime::OwnedPolicy`] — used directly at run time —
-//! 5. [`emit`]: or written out, as a constant Rust expression for
-//!    `cors_policy!` and build scripts ([`Builder`]).
-//!
-//! ```
-//! use cors_policy::{Selection, Source, compile};
-//!
-//! let source = Source::new("cors.toml", r#"
-//!     [policies.api]
-//!     origins = ["https://app.example.com", "https://*.example.com"]
-//!     credentials = true
-//!
-//!     [policies.api.profiles.dev]
-//!     extra_origins = ["http://localhost:5173"]
-//! "#);
-//! let compiled = compile(&source, &Selection::policy("api").with_profile("dev")).unwrap();
-//! assert_eq!(compiled.spec().origins.len(), 3);
-//!
-//! let broken = Source::new("cors.toml", "origins = \"*\"\ncredentials = true\n");
-//! let report = compile(&broken, &Selection::default()).unwrap_err();
-//! assert_eq!(report.diagnostics()[0].code, "CORS201");
-//! println!("{report}"); // rustc-style, with file:line:col and a caret
-//! ```
-//!
-//! Rule numbers (R1…R30) in rule documents refer to the project's digest of
-//! the Fetch standard's CORS protocol, `docs/fetch-cors-rules.md` in the
-//! repository.
-
+#![doc = include_str!("../README.md")]
+// Feature-gated items are marked as such on docs.rs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 

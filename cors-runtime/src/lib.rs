@@ -1,54 +1,6 @@
-//! Fetch-conformant CORS evaluation for policies compiled by **corsc**.
-//!
-//! A policy is declared once in TOML, validated and compiled — at build time
-//! by `cors_policy!`, or at start-up by `cors_policy::load` — into a
-//! [`Policy`]: perfect hash tables for exact origins and subdomain wildcards,
-//! and every response header value precomputed. Evaluating a request reads a
-//! few headers, probes the tables and returns a [`Decision`] without
-//! allocating.
-//!
-//! ```
-//! use cors_runtime::{DecisionKind, Policy, ResponseHeader, SimpleRequest};
-//!
-//! static API: Policy<'static> = cors_macros::cors_policy!(toml = r#"
-//!     origins = ["https://app.example.com", "https://*.example.com"]
-//!     methods = ["GET", "PUT"]
-//!     allow_headers = ["content-type"]
-//!     credentials = true
-//! "#);
-//!
-//! let headers = [
-//!     ("origin", &b"https://eu.example.com"[..]),
-//!     ("access-control-request-method", b"PUT"),
-//!     ("access-control-request-headers", b"content-type"),
-//! ];
-//! let request = SimpleRequest::new(b"OPTIONS", &headers);
-//! let decision = API.evaluate(&request);
-//! assert_eq!(decision.kind(), DecisionKind::Preflight);
-//! assert_eq!(decision.status(), Some(204));
-//! let acao = decision.headers().get(ResponseHeader::AllowOrigin).unwrap();
-//! assert_eq!(acao.as_bytes(), b"https://eu.example.com");
-//!
-//! // A look-alike never matches.
-//! let headers = [("origin", &b"https://example.com.evil.test"[..])];
-//! let request = SimpleRequest::new(b"GET", &headers);
-//! let decision = API.evaluate(&request);
-//! assert_eq!(decision.kind(), DecisionKind::Rejected);
-//! ```
-//!
-//! # Using a decision
-//!
-//! If [`Decision::status`] is `Some`, answer the request at once with that
-//! status, the decision's headers and its [`Decision::error_body`]; the
-//! service is not called (preflights, and rejections under
-//! `on_reject = "forbid"`). Otherwise call the service and add the headers to
-//! its response, whatever its status (R20). Adapters do this through
-//! [`RequestView`] (request in) and [`ResponseHeaderSink`] (headers out).
-//!
-//! Rule numbers (R1…R30) in this documentation refer to the project's digest
-//! of the Fetch standard's CORS protocol, `docs/fetch-cors-rules.md` in the
-//! repository, where each rule links to its section of the standard.
-
+#![doc = include_str!("../README.md")]
+// Feature-gated items are marked as such on docs.rs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 

@@ -31,7 +31,7 @@ use crate::id::MAX_TENANT_ID_LEN;
 use crate::platform::{CheckedTenant, Platform};
 
 /// Overlay size at which a compaction starts, unless set with
-/// [`TenantIndex::with_compaction_at`].
+/// [`TenantIndex::build_with`].
 pub const DEFAULT_COMPACTION_AT: usize = 1024;
 
 /// The tenant-id hash: the runtime's fast hash with a seed chosen at random
