@@ -131,8 +131,35 @@ fn expand(args: Args) -> syn::Result<proc_macro2::TokenStream> {
     let expr = cors_policy::emit::rust::policy_expr(compiled.owned_policy());
     // `include_bytes!` makes cargo rebuild the crate when the file changes.
     let track = tracked.map(|path| quote! { const _: &[u8] = include_bytes!(#path); });
+    let warnings = warnings(compiled.warnings(), &lit);
     Ok(quote! {{
         #track
+        #warnings
         #expr
     }})
+}
+
+/// The policy's warnings as compiler warnings, on stable Rust: a proc
+/// macro cannot emit a warning itself, so each becomes the use of a
+/// `#[deprecated]` item whose note is the rendered diagnostic, spanned at
+/// the macro's policy argument. `#[allow(deprecated)]` on the item holding
+/// the policy silences them; `cors lint` shows them too.
+fn warnings(report: &cors_policy::Report, lit: &LitStr) -> proc_macro2::TokenStream {
+    report
+        .diagnostics()
+        .iter()
+        .filter(|d| d.severity == cors_policy::Severity::Warning)
+        .map(|d| {
+            let note = d.render(report.source()).trim_end().to_string();
+            let name = quote::format_ident!("{}_{}", d.code, d.rule.replace('-', "_"));
+            quote::quote_spanned! {lit.span()=>
+                const _: () = {
+                    #[deprecated(note = #note)]
+                    #[allow(non_camel_case_types)]
+                    struct #name;
+                    let _ = #name;
+                };
+            }
+        })
+        .collect()
 }

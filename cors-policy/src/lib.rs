@@ -165,7 +165,9 @@ pub fn load_with(source: &Source, selection: &Selection) -> Result<OwnedPolicy, 
     compile(source, selection).map(Compiled::into_owned_policy)
 }
 
-/// Reads and compiles a policy file into a run-time policy.
+/// Reads and compiles a policy file into a run-time policy. A relative
+/// `path` is taken from the process's working directory (`cors_policy!`'s
+/// `file` is relative to the crate's `CARGO_MANIFEST_DIR` instead).
 pub fn load_file(path: impl AsRef<Path>, selection: &Selection) -> Result<OwnedPolicy, Error> {
     let path = path.as_ref();
     let source = Source::new(path.display().to_string(), read(path)?);
