@@ -12,6 +12,7 @@ use cors_runtime::OwnedPolicy;
 mod ast;
 mod build;
 pub mod build_script;
+pub mod builder;
 mod diagnostic;
 mod effective;
 pub mod emit;
@@ -28,6 +29,7 @@ pub mod tenant;
 
 pub use annotate_snippets::Renderer;
 pub use build_script::Builder;
+pub use builder::{BuilderArgument, BuilderReport, PolicyBuilder};
 pub use cors_runtime::OnReject;
 
 pub use diagnostic::{Diagnostic, Report, Severity, Source};
