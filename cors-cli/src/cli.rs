@@ -158,6 +158,11 @@ pub(crate) struct LintArgs {
     /// duplicates) in place, keeping comments and layout, then lint again.
     #[arg(long)]
     pub(crate) fix: bool,
+    /// Substitute `"${NAME}"` placeholders from this process's environment
+    /// before linting, as `cors_policy::load_file_with_env` does at run
+    /// time (without it, a placeholder is an error: CORS007).
+    #[arg(long)]
+    pub(crate) env: bool,
 }
 
 #[derive(Debug, Args)]

@@ -143,7 +143,20 @@ fn every_rule_has_a_failing_and_a_passing_fixture() {
                     .map(|r| r.code.to_string())
                     .collect();
             }
-            let out = cors(&["lint", "--format", "json", path.to_str().unwrap()]);
+            // CORS007's examples are a template: linted with `--env` and
+            // its variable set, as it is loaded at run time.
+            let out = if meta.code == "CORS007" {
+                std::process::Command::new(env!("CARGO_BIN_EXE_cors"))
+                    .args(["lint", "--env", "--format", "json", path.to_str().unwrap()])
+                    .env(
+                        "CORS_ORIGINS",
+                        "https://app.example.com,https://admin.example.com",
+                    )
+                    .output()
+                    .unwrap()
+            } else {
+                cors(&["lint", "--format", "json", path.to_str().unwrap()])
+            };
             let json: Value = serde_json::from_slice(&out.stdout).unwrap();
             json.as_array()
                 .unwrap()

@@ -16,6 +16,7 @@ pub mod builder;
 mod diagnostic;
 mod effective;
 pub mod emit;
+pub mod env;
 pub mod fetch;
 mod fix;
 mod lower;
@@ -56,6 +57,12 @@ impl Compiled {
     /// compilation).
     pub fn warnings(&self) -> &Report {
         &self.warnings
+    }
+
+    /// The same policy with its warnings replaced (moved back onto the
+    /// file by environment substitution).
+    pub(crate) fn with_warnings(self, warnings: Report) -> Compiled {
+        Compiled { warnings, ..self }
     }
 
     /// The run-time form of the policy.
@@ -107,7 +114,9 @@ impl Compiled {
 /// Runs every rule on the whole file and returns every diagnostic.
 pub fn check(source: &Source) -> Report {
     let file = parse::parse_file(&source.text);
-    Report::new(source.clone(), rules::run(&file, &source.text))
+    let mut diagnostics = rules::run(&file, &source.text);
+    env::refuse_in(&source.text, &mut diagnostics);
+    Report::new(source.clone(), diagnostics)
 }
 
 /// Compiles the selected policy. Fails if any rule reports an error anywhere
@@ -115,6 +124,8 @@ pub fn check(source: &Source) -> Report {
 pub fn compile(source: &Source, selection: &Selection) -> Result<Compiled, Report> {
     let file = parse::parse_file(&source.text);
     let mut diagnostics = rules::run(&file, &source.text);
+    // Placeholders are substituted only by `env::compile_with_env`.
+    env::refuse_in(&source.text, &mut diagnostics);
     let chosen = select::select(&file, selection);
     // A file that did not parse has no policies to select from; its syntax
     // error is the whole story.
@@ -165,6 +176,34 @@ pub fn load(text: &str) -> Result<OwnedPolicy, Report> {
 /// Compiles a selected policy into a run-time policy.
 pub fn load_with(source: &Source, selection: &Selection) -> Result<OwnedPolicy, Report> {
     compile(source, selection).map(Compiled::into_owned_policy)
+}
+
+/// [`load_with`], substituting `"${NAME}"` placeholders with `env` (see
+/// [`mod@env`]).
+///
+/// # Errors
+/// Unset variables and every rule's findings on the substituted values,
+/// pointing at the placeholders.
+pub fn load_with_env(
+    source: &Source,
+    selection: &Selection,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<OwnedPolicy, Report> {
+    env::compile_with_env(source, selection, env).map(Compiled::into_owned_policy)
+}
+
+/// [`load_file`], substituting `"${NAME}"` placeholders from the process's
+/// environment (a variable that is not valid UTF-8 counts as unset).
+///
+/// # Errors
+/// As [`load_file`] and [`load_with_env`].
+pub fn load_file_with_env(
+    path: impl AsRef<Path>,
+    selection: &Selection,
+) -> Result<OwnedPolicy, Error> {
+    let path = path.as_ref();
+    let source = Source::new(path.display().to_string(), read(path)?);
+    load_with_env(&source, selection, |name| std::env::var(name).ok()).map_err(Error::Policy)
 }
 
 /// Reads and compiles a policy file into a run-time policy. A relative

@@ -36,6 +36,7 @@ mod credentials_with_any_origin;
 mod credentials_with_wildcard_list;
 mod duplicate_entry;
 mod duplicate_origin;
+pub(crate) mod environment;
 mod forbidden_method;
 mod forbidden_request_header;
 mod insecure_origin_with_credentials;
@@ -152,6 +153,7 @@ static RULES: &[&dyn Rule] = &[
     &missing_origins::MissingOrigins,
     &selection::Selection,
     &table_layout::TableLayout,
+    &environment::Environment,
     &invalid_origin::InvalidOrigin,
     &non_canonical_origin::NonCanonicalOrigin,
     &unsupported_wildcard::UnsupportedWildcard,

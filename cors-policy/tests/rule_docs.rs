@@ -77,10 +77,18 @@ fn doc_examples_trigger_their_rule_and_fixes_do_not() {
             format!("{}-bad.toml", meta.name),
             examples[0].clone(),
         ));
-        let good = check(&Source::new(
-            format!("{}-good.toml", meta.name),
-            examples[1].clone(),
-        ));
+        let good_source = Source::new(format!("{}-good.toml", meta.name), examples[1].clone());
+        let good = if meta.code == "CORS007" {
+            // The good example is loaded at run time with its variable set.
+            match cors_policy::env::compile_with_env(&good_source, &Default::default(), |_| {
+                Some("https://app.example.com,https://admin.example.com".into())
+            }) {
+                Ok(compiled) => compiled.warnings().clone(),
+                Err(report) => report,
+            }
+        } else {
+            check(&good_source)
+        };
         assert!(
             bad.diagnostics().iter().any(|d| d.code == meta.code),
             "{}: bad example not reported:\n{bad}",

@@ -38,10 +38,12 @@ pub(crate) fn run(args: &LintArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
         } else {
             text
         };
-        reports.push(cors_policy::check(&Source::new(
-            path.display().to_string(),
-            text,
-        )));
+        let source = Source::new(path.display().to_string(), text);
+        reports.push(if args.env {
+            cors_policy::env::check_with_env(&source, |name| std::env::var(name).ok())
+        } else {
+            cors_policy::check(&source)
+        });
     }
     let written = match args.format {
         LintFormat::Human => write_human(out, &reports, renderer(args.color)),
