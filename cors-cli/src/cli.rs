@@ -243,6 +243,9 @@ pub(crate) enum ImportFormat {
     S3,
     /// An Express `cors` middleware options object (JSON).
     Express,
+    /// Rust source using tower-http's `CorsLayer` builder.
+    #[value(name = "tower-http")]
+    TowerHttp,
 }
 
 #[derive(Debug, Args)]

@@ -4,7 +4,9 @@
 
 mod express;
 mod origin_list;
+mod rust_source;
 mod s3;
+mod tower_http;
 
 use std::io::{Read, Write};
 
@@ -41,6 +43,15 @@ pub(super) struct Conversion {
     pub(super) policies: Vec<Imported>,
     /// What could not be carried over, and what to do about it.
     pub(super) not_carried: Vec<String>,
+}
+
+/// The name of a policy read from a Rust builder chain: its function's,
+/// else its position.
+fn policy_name(chain: &rust_source::Chain<'_>, index: usize) -> String {
+    chain
+        .function
+        .clone()
+        .unwrap_or_else(|| format!("rule{}", index + 1))
 }
 
 /// Splits a comma-separated list, trimming entries and dropping empty ones.
@@ -145,6 +156,7 @@ pub(crate) fn run(args: &ImportArgs, out: &mut dyn Write, err: &mut dyn Write) -
         ImportFormat::OriginList => ("box", Ok(origin_list::convert(&text))),
         ImportFormat::S3 => ("s3", s3::convert(&text)),
         ImportFormat::Express => ("express", express::convert(&text)),
+        ImportFormat::TowerHttp => ("tower-http", tower_http::convert(&text)),
     };
     let conversion = match converted {
         Ok(c) => c,

@@ -1,0 +1,313 @@
+//! `cors import --from tower-http`: realistic `CorsLayer` configurations
+//! (`fixtures/import/tower_http.rs`, compiled here as real code too) are
+//! imported; where the import says it carried everything, the same
+//! requests through the real tower-http layer and through corsc with the
+//! imported policy give the browser the same answer. What cannot be
+//! carried is named with its line and what it let through.
+
+mod common;
+
+#[path = "fixtures/import/tower_http.rs"]
+mod tower_http_snippets;
+
+use std::convert::Infallible;
+
+use common::{cors, scratch, text};
+use cors_policy::{Selection, Source};
+use http::{Request, Response};
+use tower::{Layer, ServiceExt, service_fn};
+
+const FIXTURE: &str = "cors-cli/tests/fixtures/import/tower_http.rs";
+const TEXT: &str = include_str!("fixtures/import/tower_http.rs");
+
+type Snippet = (&'static str, fn() -> tower_http::cors::CorsLayer, bool);
+
+/// Each configuration, and whether the import carries it exactly.
+const SNIPPETS: &[Snippet] = &[
+    (
+        "spa_with_cookies",
+        tower_http_snippets::spa_with_cookies,
+        true,
+    ),
+    ("two_front_ends", tower_http_snippets::two_front_ends, true),
+    (
+        "public_read_only",
+        tower_http_snippets::public_read_only,
+        true,
+    ),
+    ("permissive", tower_http_snippets::permissive, true),
+    (
+        "everything_from_anyone",
+        tower_http_snippets::everything_from_anyone,
+        true,
+    ),
+    (
+        "exact_origin_from_static",
+        tower_http_snippets::exact_origin_from_static,
+        true,
+    ),
+    ("origins_only", tower_http_snippets::origins_only, true),
+    (
+        "local_dev_server",
+        tower_http_snippets::local_dev_server,
+        true,
+    ),
+    (
+        "suffix_predicate",
+        tower_http_snippets::suffix_predicate,
+        false,
+    ),
+    (
+        "mirror_with_credentials",
+        tower_http_snippets::mirror_with_credentials,
+        false,
+    ),
+    (
+        "very_permissive",
+        tower_http_snippets::very_permissive,
+        false,
+    ),
+    (
+        "private_network",
+        tower_http_snippets::private_network,
+        false,
+    ),
+];
+
+/// The lines of `pub fn name` in the fixture.
+fn lines_of(name: &str) -> std::ops::Range<usize> {
+    let lines: Vec<&str> = TEXT.lines().collect();
+    let start = lines
+        .iter()
+        .position(|l| l.starts_with(&format!("pub fn {name}(")))
+        .unwrap();
+    let end = lines[start + 1..]
+        .iter()
+        .position(|l| l.starts_with("pub fn "))
+        .map_or(lines.len(), |i| start + 1 + i);
+    start + 1..end + 1
+}
+
+fn requests(origin: &str) -> Vec<Request<()>> {
+    let preflight = |method: &str, headers: Option<&str>| {
+        let mut r = Request::options("/items")
+            .header("origin", origin)
+            .header("access-control-request-method", method);
+        if let Some(h) = headers {
+            r = r.header("access-control-request-headers", h);
+        }
+        r.body(()).unwrap()
+    };
+    vec![
+        Request::get("/items")
+            .header("origin", origin)
+            .body(())
+            .unwrap(),
+        preflight("PUT", Some("content-type")),
+        preflight("GET", Some("x-request-id")),
+        preflight("POST", None),
+        preflight("PATCH", Some("content-type,x-request-id")),
+        preflight("DELETE", Some("authorization")),
+    ]
+}
+
+/// What the browser makes of an answer: for a preflight whether the
+/// request may go ahead, for an actual request the origin it may read
+/// with, and the credentials flag.
+fn browser(request: &Request<()>, response: &Response<impl Sized>) -> (bool, Option<String>, bool) {
+    let h = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let origin = request.headers()["origin"].to_str().unwrap();
+    let acao = h("access-control-allow-origin").filter(|v| v == origin || v == "*");
+    let credentials = h("access-control-allow-credentials").as_deref() == Some("true");
+    let Some(method) = request.headers().get("access-control-request-method") else {
+        // Without a readable origin, nothing else of the answer matters.
+        let credentials = credentials && acao.is_some();
+        return (acao.is_some(), acao, credentials);
+    };
+    let method = method.to_str().unwrap();
+    // `*` stands for every name (no credentials are sent here), except
+    // that it never covers `Authorization` (Fetch, CORS-preflight fetch).
+    let listed = |header: &str, item: &str| {
+        h(header).is_some_and(|v| {
+            v.split(',').any(|x| {
+                x.trim().eq_ignore_ascii_case(item)
+                    || (x.trim() == "*" && !item.eq_ignore_ascii_case("authorization"))
+            })
+        })
+    };
+    let method_ok =
+        matches!(method, "GET" | "HEAD" | "POST") || listed("access-control-allow-methods", method);
+    let headers_ok = request
+        .headers()
+        .get("access-control-request-headers")
+        .map(|v| {
+            v.to_str()
+                .unwrap()
+                .split(',')
+                .all(|name| listed("access-control-allow-headers", name.trim()))
+        })
+        .unwrap_or(true);
+    let ok = response.status().is_success() && acao.is_some() && method_ok && headers_ok;
+    // A refused preflight stops the browser: what else it said is unread.
+    if ok {
+        (true, acao, credentials)
+    } else {
+        (false, None, false)
+    }
+}
+
+fn answer<L>(layer: L, request: Request<()>) -> (bool, Option<String>, bool)
+where
+    L: Layer<
+        tower::util::ServiceFn<
+            fn(Request<()>) -> std::future::Ready<Result<Response<String>, Infallible>>,
+        >,
+    >,
+    L::Service: tower::Service<Request<()>, Error = Infallible>,
+    <L::Service as tower::Service<Request<()>>>::Response: ResponseHeaders,
+{
+    fn ok(_: Request<()>) -> std::future::Ready<Result<Response<String>, Infallible>> {
+        std::future::ready(Ok(Response::new(String::new())))
+    }
+    let service = layer.layer(service_fn(ok as fn(_) -> _));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .build()
+        .unwrap();
+    let probe = Request::builder()
+        .method(request.method().clone())
+        .uri(request.uri().clone())
+        .body(())
+        .unwrap();
+    let mut probe = probe;
+    *probe.headers_mut() = request.headers().clone();
+    let response = runtime.block_on(service.oneshot(request)).unwrap();
+    response.judge(&probe)
+}
+
+/// Judging a response whatever its body type.
+trait ResponseHeaders {
+    fn judge(&self, request: &Request<()>) -> (bool, Option<String>, bool);
+}
+
+impl<B> ResponseHeaders for Response<B> {
+    fn judge(&self, request: &Request<()>) -> (bool, Option<String>, bool) {
+        browser(request, self)
+    }
+}
+
+#[test]
+fn tower_http_configurations_import_and_agree_with_the_real_layer() {
+    let dir = scratch("import-tower-http");
+    let out_file = dir.join("imported.toml");
+    let out = cors(&[
+        "import",
+        "--from",
+        "tower-http",
+        FIXTURE,
+        "-o",
+        out_file.to_str().unwrap(),
+    ]);
+    let stderr = text(&out.stderr);
+    let policy_file = std::fs::read_to_string(&out_file).expect("written");
+    let origins = [
+        "https://app.example.com",
+        "https://admin.example.com",
+        "https://dashboard.example.org",
+        "https://a.example.net",
+        "http://localhost:5173",
+        "https://evil.example",
+        "https://app.example.com.evil.example",
+        "null",
+    ];
+    let mut compared = 0;
+    for (name, layer, exact) in SNIPPETS {
+        let lines = lines_of(name);
+        let noted = stderr
+            .lines()
+            .filter(|l| l.starts_with("not carried over: line "))
+            .filter_map(|l| {
+                l["not carried over: line ".len()..]
+                    .split(':')
+                    .next()?
+                    .parse::<usize>()
+                    .ok()
+            })
+            .any(|line| lines.contains(&line));
+        assert_eq!(noted, !exact, "{name}: exact is {exact}, notes:\n{stderr}");
+        if !exact {
+            continue;
+        }
+        let policy = cors_policy::load_with(
+            &Source::new("imported.toml", policy_file.clone()),
+            &Selection::policy(*name),
+        )
+        .unwrap_or_else(|e| panic!("{name}: {e}\n{policy_file}"));
+        for origin in origins {
+            for request in requests(origin) {
+                let describe = format!("{name}: {} {:?}", request.method(), request.headers());
+                let theirs = answer(layer(), clone(&request));
+                let ours = answer(
+                    cors_runtime::adapters::tower::CorsLayer::new(policy.clone()),
+                    request,
+                );
+                assert_eq!(ours, theirs, "{describe}");
+                compared += 1;
+            }
+        }
+    }
+    assert_eq!(compared, 8 * origins.len() * 6);
+}
+
+fn clone(r: &Request<()>) -> Request<()> {
+    let mut c = Request::builder()
+        .method(r.method().clone())
+        .uri(r.uri().clone())
+        .body(())
+        .unwrap();
+    *c.headers_mut() = r.headers().clone();
+    c
+}
+
+#[test]
+fn what_cannot_be_carried_is_named_with_what_it_allowed() {
+    let out = cors(&["import", "--from", "tower-http", FIXTURE]);
+    let stderr = text(&out.stderr);
+    for expected in [
+        "also allows `https://evilexample.com`, a domain anyone can register",
+        "`mirror_request()` allowed every origin",
+        "`CorsLayer::very_permissive()` mirrored every origin, method and header with credentials",
+        "Private Network Access is not part of a corsc policy",
+    ] {
+        assert!(stderr.contains(expected), "{expected}\n{stderr}");
+    }
+}
+
+#[test]
+fn a_snippet_without_a_function_imports_too() {
+    let dir = scratch("import-tower-snippet");
+    let file = dir.join("snippet.rs");
+    std::fs::write(
+        &file,
+        "CorsLayer::new()\n    .allow_origin([\"https://app.example.com\".parse::<HeaderValue>().unwrap()])\n    .allow_methods([Method::GET])",
+    )
+    .unwrap();
+    let out = cors(&["import", "--from", "tower-http", file.to_str().unwrap()]);
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("origins = [\"https://app.example.com\"]"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("methods = [\"GET\"]"), "{stdout}");
+    let none = dir.join("none.rs");
+    std::fs::write(&none, "fn main() {}").unwrap();
+    let out = cors(&["import", "--from", "tower-http", none.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("no `CorsLayer` builder chain found"));
+}
