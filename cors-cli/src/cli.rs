@@ -246,6 +246,9 @@ pub(crate) enum ImportFormat {
     /// Rust source using tower-http's `CorsLayer` builder.
     #[value(name = "tower-http")]
     TowerHttp,
+    /// Rust source using actix-cors's `Cors` builder.
+    #[value(name = "actix-cors")]
+    ActixCors,
 }
 
 #[derive(Debug, Args)]

@@ -10,6 +10,9 @@ mod common;
 #[path = "fixtures/import/tower_http.rs"]
 mod tower_http_snippets;
 
+#[path = "fixtures/import/actix_cors.rs"]
+mod actix_cors_snippets;
+
 use std::convert::Infallible;
 
 use common::{cors, scratch, text};
@@ -21,6 +24,26 @@ const FIXTURE: &str = "cors-cli/tests/fixtures/import/tower_http.rs";
 const TEXT: &str = include_str!("fixtures/import/tower_http.rs");
 
 type Snippet = (&'static str, fn() -> tower_http::cors::CorsLayer, bool);
+
+/// Which configurations of a fixture the import carries exactly: exactly
+/// those whose lines no "not carried over" note names.
+fn check_exactness(text: &str, stderr: &str, snippets: &[(&str, bool)]) {
+    for (name, exact) in snippets {
+        let lines = lines_in(text, name);
+        let noted = stderr
+            .lines()
+            .filter(|l| l.starts_with("not carried over: line "))
+            .filter_map(|l| {
+                l["not carried over: line ".len()..]
+                    .split(':')
+                    .next()?
+                    .parse::<usize>()
+                    .ok()
+            })
+            .any(|line| lines.contains(&line));
+        assert_eq!(noted, !exact, "{name}: exact is {exact}, notes:\n{stderr}");
+    }
+}
 
 /// Each configuration, and whether the import carries it exactly.
 const SNIPPETS: &[Snippet] = &[
@@ -74,9 +97,9 @@ const SNIPPETS: &[Snippet] = &[
     ),
 ];
 
-/// The lines of `pub fn name` in the fixture.
-fn lines_of(name: &str) -> std::ops::Range<usize> {
-    let lines: Vec<&str> = TEXT.lines().collect();
+/// The lines of `pub fn name` in a fixture.
+fn lines_in(text: &str, name: &str) -> std::ops::Range<usize> {
+    let lines: Vec<&str> = text.lines().collect();
     let start = lines
         .iter()
         .position(|l| l.starts_with(&format!("pub fn {name}(")))
@@ -115,13 +138,22 @@ fn requests(origin: &str) -> Vec<Request<()>> {
 /// request may go ahead, for an actual request the origin it may read
 /// with, and the credentials flag.
 fn browser(request: &Request<()>, response: &Response<impl Sized>) -> (bool, Option<String>, bool) {
-    let h = |name: &str| {
+    judge(request, response.status().as_u16(), &|name: &str| {
         response
             .headers()
             .get(name)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string)
-    };
+    })
+}
+
+/// [`browser`] over any framework's answer: its status and a header
+/// lookup.
+fn judge(
+    request: &Request<()>,
+    status: u16,
+    h: &dyn Fn(&str) -> Option<String>,
+) -> (bool, Option<String>, bool) {
     let origin = request.headers()["origin"].to_str().unwrap();
     let acao = h("access-control-allow-origin").filter(|v| v == origin || v == "*");
     let credentials = h("access-control-allow-credentials").as_deref() == Some("true");
@@ -153,7 +185,7 @@ fn browser(request: &Request<()>, response: &Response<impl Sized>) -> (bool, Opt
                 .all(|name| listed("access-control-allow-headers", name.trim()))
         })
         .unwrap_or(true);
-    let ok = response.status().is_success() && acao.is_some() && method_ok && headers_ok;
+    let ok = (200..300).contains(&status) && acao.is_some() && method_ok && headers_ok;
     // A refused preflight stops the browser: what else it said is unread.
     if ok {
         (true, acao, credentials)
@@ -216,31 +248,10 @@ fn tower_http_configurations_import_and_agree_with_the_real_layer() {
     ]);
     let stderr = text(&out.stderr);
     let policy_file = std::fs::read_to_string(&out_file).expect("written");
-    let origins = [
-        "https://app.example.com",
-        "https://admin.example.com",
-        "https://dashboard.example.org",
-        "https://a.example.net",
-        "http://localhost:5173",
-        "https://evil.example",
-        "https://app.example.com.evil.example",
-        "null",
-    ];
+    let exactness: Vec<(&str, bool)> = SNIPPETS.iter().map(|(n, _, e)| (*n, *e)).collect();
+    check_exactness(TEXT, &stderr, &exactness);
     let mut compared = 0;
     for (name, layer, exact) in SNIPPETS {
-        let lines = lines_of(name);
-        let noted = stderr
-            .lines()
-            .filter(|l| l.starts_with("not carried over: line "))
-            .filter_map(|l| {
-                l["not carried over: line ".len()..]
-                    .split(':')
-                    .next()?
-                    .parse::<usize>()
-                    .ok()
-            })
-            .any(|line| lines.contains(&line));
-        assert_eq!(noted, !exact, "{name}: exact is {exact}, notes:\n{stderr}");
         if !exact {
             continue;
         }
@@ -249,7 +260,7 @@ fn tower_http_configurations_import_and_agree_with_the_real_layer() {
             &Selection::policy(*name),
         )
         .unwrap_or_else(|e| panic!("{name}: {e}\n{policy_file}"));
-        for origin in origins {
+        for origin in ORIGINS {
             for request in requests(origin) {
                 let describe = format!("{name}: {} {:?}", request.method(), request.headers());
                 let theirs = answer(layer(), clone(&request));
@@ -262,8 +273,21 @@ fn tower_http_configurations_import_and_agree_with_the_real_layer() {
             }
         }
     }
-    assert_eq!(compared, 8 * origins.len() * 6);
+    assert_eq!(compared, 8 * ORIGINS.len() * 6);
 }
+
+/// Origins every configuration is asked about: the fixtures' own and
+/// look-alikes.
+const ORIGINS: [&str; 8] = [
+    "https://app.example.com",
+    "https://admin.example.com",
+    "https://dashboard.example.org",
+    "https://a.example.net",
+    "http://localhost:5173",
+    "https://evil.example",
+    "https://app.example.com.evil.example",
+    "null",
+];
 
 fn clone(r: &Request<()>) -> Request<()> {
     let mut c = Request::builder()
@@ -290,6 +314,21 @@ fn what_cannot_be_carried_is_named_with_what_it_allowed() {
 }
 
 #[test]
+fn what_actix_cors_cannot_carry_is_named_with_what_it_allowed() {
+    let out = cors(&["import", "--from", "actix-cors", ACTIX_FIXTURE]);
+    let stderr = text(&out.stderr);
+    for expected in [
+        "`ends_with(\".example.com\")` allows every subdomain of `example.com` at any depth",
+        "`Cors::permissive()` echoed every origin with credentials",
+        "`allow_any_origin()` with `supports_credentials()` echoed every origin with credentials",
+        "actix-cors refused preflights asking for POST (not in `allowed_methods`)",
+        "corsc always sends the `Vary` its answers depend on",
+    ] {
+        assert!(stderr.contains(expected), "{expected}\n{stderr}");
+    }
+}
+
+#[test]
 fn a_snippet_without_a_function_imports_too() {
     let dir = scratch("import-tower-snippet");
     let file = dir.join("snippet.rs");
@@ -310,4 +349,138 @@ fn a_snippet_without_a_function_imports_too() {
     let out = cors(&["import", "--from", "tower-http", none.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("no `CorsLayer` builder chain found"));
+}
+
+const ACTIX_FIXTURE: &str = "cors-cli/tests/fixtures/import/actix_cors.rs";
+const ACTIX_TEXT: &str = include_str!("fixtures/import/actix_cors.rs");
+
+type ActixSnippet = (&'static str, fn() -> actix_cors::Cors, bool);
+
+const ACTIX_SNIPPETS: &[ActixSnippet] = &[
+    (
+        "spa_with_cookies",
+        actix_cors_snippets::spa_with_cookies,
+        true,
+    ),
+    ("two_front_ends", actix_cors_snippets::two_front_ends, false),
+    ("public_api", actix_cors_snippets::public_api, false),
+    (
+        "any_origin_any_method",
+        actix_cors_snippets::any_origin_any_method,
+        true,
+    ),
+    (
+        "strict_blocking",
+        actix_cors_snippets::strict_blocking,
+        true,
+    ),
+    (
+        "local_dev_server",
+        actix_cors_snippets::local_dev_server,
+        true,
+    ),
+    ("origins_only", actix_cors_snippets::origins_only, false),
+    ("no_max_age", actix_cors_snippets::no_max_age, true),
+    (
+        "suffix_function",
+        actix_cors_snippets::suffix_function,
+        false,
+    ),
+    ("permissive", actix_cors_snippets::permissive, false),
+    (
+        "any_origin_with_credentials",
+        actix_cors_snippets::any_origin_with_credentials,
+        false,
+    ),
+    ("without_vary", actix_cors_snippets::without_vary, false),
+];
+
+/// A request through an actix app wrapped in `middleware`, judged as the
+/// browser would (a macro: the app's type depends on the middleware's).
+macro_rules! actix_answer {
+    ($middleware:expr, $request:expr) => {{
+        use actix_web::{App, HttpResponse, test, web};
+        let request: &Request<()> = $request;
+        let app = test::init_service(
+            App::new()
+                .wrap($middleware)
+                .default_service(web::to(|| async { HttpResponse::Ok().body("ok") })),
+        )
+        .await;
+        let mut r = test::TestRequest::default()
+            .method(request.method().as_str().parse().unwrap())
+            .uri("/items");
+        for (name, value) in request.headers() {
+            r = r.insert_header((name.as_str(), value.to_str().unwrap()));
+        }
+        let (status, headers) = match test::try_call_service(&app, r.to_request()).await {
+            Ok(response) => (response.status().as_u16(), pairs(response.headers())),
+            Err(error) => {
+                let response = error.error_response();
+                (response.status().as_u16(), pairs(response.headers()))
+            }
+        };
+        judge(request, status, &|name: &str| {
+            headers
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+        })
+    }};
+}
+
+fn pairs(headers: &actix_web::http::header::HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.to_str().unwrap_or("").to_string()))
+        .collect()
+}
+
+#[test]
+fn actix_cors_configurations_import_and_agree_with_the_real_middleware() {
+    let dir = scratch("import-actix-cors");
+    let out_file = dir.join("imported.toml");
+    let out = cors(&[
+        "import",
+        "--from",
+        "actix-cors",
+        ACTIX_FIXTURE,
+        "-o",
+        out_file.to_str().unwrap(),
+    ]);
+    let stderr = text(&out.stderr);
+    let policy_file = std::fs::read_to_string(&out_file).expect("written");
+    let exactness: Vec<(&str, bool)> = ACTIX_SNIPPETS.iter().map(|(n, _, e)| (*n, *e)).collect();
+    check_exactness(ACTIX_TEXT, &stderr, &exactness);
+    let mut compared = 0;
+    actix_web::rt::System::new().block_on(async {
+        for (name, middleware, exact) in ACTIX_SNIPPETS {
+            if !exact {
+                continue;
+            }
+            let policy = cors_policy::load_with(
+                &Source::new("imported.toml", policy_file.clone()),
+                &Selection::policy(*name),
+            )
+            .unwrap_or_else(|e| panic!("{name}: {e}\n{policy_file}"));
+            for origin in ORIGINS {
+                for request in requests(origin) {
+                    let theirs = actix_answer!(middleware(), &request);
+                    let ours = actix_answer!(
+                        cors_runtime::adapters::actix::Cors::new(policy.clone()),
+                        &request
+                    );
+                    assert_eq!(
+                        ours,
+                        theirs,
+                        "{name}: {} {:?}",
+                        request.method(),
+                        request.headers()
+                    );
+                    compared += 1;
+                }
+            }
+        }
+    });
+    assert_eq!(compared, 5 * ORIGINS.len() * 6);
 }

@@ -2,6 +2,7 @@
 //! linted. What cannot be expressed (regular expressions, functions,
 //! reflection of whatever the browser asks) is named, never guessed.
 
+mod actix_cors;
 mod express;
 mod origin_list;
 mod rust_source;
@@ -35,6 +36,8 @@ pub(super) struct Imported {
     pub(super) credentials: Option<bool>,
     pub(super) max_age: Option<i64>,
     pub(super) preflight_status: Option<i64>,
+    /// `omit` or `forbid`.
+    pub(super) on_reject: Option<&'static str>,
 }
 
 /// What an importer produced.
@@ -101,6 +104,9 @@ fn fill(table: &mut Table, policy: &Imported) {
     if let Some(s) = policy.preflight_status {
         table.insert("preflight_status", value(s));
     }
+    if let Some(r) = policy.on_reject {
+        table.insert("on_reject", value(r));
+    }
 }
 
 /// The policy file for `conversion`.
@@ -157,6 +163,7 @@ pub(crate) fn run(args: &ImportArgs, out: &mut dyn Write, err: &mut dyn Write) -
         ImportFormat::S3 => ("s3", s3::convert(&text)),
         ImportFormat::Express => ("express", express::convert(&text)),
         ImportFormat::TowerHttp => ("tower-http", tower_http::convert(&text)),
+        ImportFormat::ActixCors => ("actix-cors", actix_cors::convert(&text)),
     };
     let conversion = match converted {
         Ok(c) => c,

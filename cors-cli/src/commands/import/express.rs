@@ -128,6 +128,7 @@ pub(in crate::commands) fn convert(text: &str) -> Result<Conversion, String> {
             credentials: options.credentials.map(|_| credentials),
             max_age: options.max_age,
             preflight_status,
+            on_reject: None,
         }],
         not_carried,
     })

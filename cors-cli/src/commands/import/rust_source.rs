@@ -249,6 +249,19 @@ pub(super) fn strings(e: &Expr) -> Option<Vec<String>> {
     elements(e).iter().map(string).collect()
 }
 
+/// A list argument: `Any`, or every element read by `item`; `None` when
+/// one is not a constant.
+pub(super) fn list(arg: &Expr, item: fn(&Expr) -> Option<String>) -> Option<super::List> {
+    if is_any(arg) {
+        return Some(super::List::Any);
+    }
+    elements(arg)
+        .iter()
+        .map(item)
+        .collect::<Option<Vec<String>>>()
+        .map(super::List::Items)
+}
+
 /// A method: `Method::GET`, `http::Method::POST`, rocket's `Method::Get`,
 /// or a string.
 pub(super) fn method(e: &Expr) -> Option<String> {

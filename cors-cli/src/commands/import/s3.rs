@@ -112,6 +112,7 @@ pub(in crate::commands) fn convert(text: &str) -> Result<Conversion, String> {
             credentials: Some(credentials),
             max_age: rule.max_age_seconds,
             preflight_status: None,
+            on_reject: None,
         });
     }
     Ok(conversion)

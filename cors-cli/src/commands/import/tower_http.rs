@@ -79,15 +79,15 @@ fn one(chain: &Chain<'_>, notes: &mut Vec<String>) -> Imported {
                     unread(&note);
                 }
             },
-            "allow_methods" => match list(arg, rust_source::method) {
+            "allow_methods" => match rust_source::list(arg, rust_source::method) {
                 Some(list) => p.methods = Some(list),
                 None => unread("methods that are not constants"),
             },
-            "allow_headers" => match list(arg, rust_source::header) {
+            "allow_headers" => match rust_source::list(arg, rust_source::header) {
                 Some(list) => p.allow_headers = Some(list),
                 None => unread("header names that are not constants"),
             },
-            "expose_headers" => match list(arg, rust_source::header) {
+            "expose_headers" => match rust_source::list(arg, rust_source::header) {
                 Some(list) => p.expose_headers = Some(list),
                 None => unread("header names that are not constants"),
             },
@@ -150,15 +150,4 @@ fn origin(arg: &syn::Expr) -> Result<List, String> {
     rust_source::strings(arg)
         .map(List::Items)
         .ok_or_else(|| "origins that are not constants".to_string())
-}
-
-fn list(arg: &syn::Expr, item: fn(&syn::Expr) -> Option<String>) -> Option<List> {
-    if rust_source::is_any(arg) {
-        return Some(List::Any);
-    }
-    rust_source::elements(arg)
-        .iter()
-        .map(item)
-        .collect::<Option<Vec<String>>>()
-        .map(List::Items)
 }
