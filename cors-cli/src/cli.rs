@@ -249,6 +249,9 @@ pub(crate) enum ImportFormat {
     /// Rust source using actix-cors's `Cors` builder.
     #[value(name = "actix-cors")]
     ActixCors,
+    /// Rust source using rocket_cors's `CorsOptions`.
+    #[value(name = "rocket_cors")]
+    RocketCors,
 }
 
 #[derive(Debug, Args)]

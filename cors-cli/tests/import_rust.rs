@@ -13,6 +13,9 @@ mod tower_http_snippets;
 #[path = "fixtures/import/actix_cors.rs"]
 mod actix_cors_snippets;
 
+#[path = "fixtures/import/rocket_cors.rs"]
+mod rocket_cors_snippets;
+
 use std::convert::Infallible;
 
 use common::{cors, scratch, text};
@@ -155,7 +158,11 @@ fn judge(
     h: &dyn Fn(&str) -> Option<String>,
 ) -> (bool, Option<String>, bool) {
     let origin = request.headers()["origin"].to_str().unwrap();
-    let acao = h("access-control-allow-origin").filter(|v| v == origin || v == "*");
+    // The requests here carry no credentials, so `*` and the echoed origin
+    // let the page read alike.
+    let acao = h("access-control-allow-origin")
+        .filter(|v| v == origin || v == "*")
+        .map(|_| "readable".to_string());
     let credentials = h("access-control-allow-credentials").as_deref() == Some("true");
     let Some(method) = request.headers().get("access-control-request-method") else {
         // Without a readable origin, nothing else of the answer matters.
@@ -483,4 +490,158 @@ fn actix_cors_configurations_import_and_agree_with_the_real_middleware() {
         }
     });
     assert_eq!(compared, 5 * ORIGINS.len() * 6);
+}
+
+const ROCKET_FIXTURE: &str = "cors-cli/tests/fixtures/import/rocket_cors.rs";
+const ROCKET_TEXT: &str = include_str!("fixtures/import/rocket_cors.rs");
+
+type RocketSnippet = (&'static str, fn() -> rocket_cors::CorsOptions, bool);
+
+const ROCKET_SNIPPETS: &[RocketSnippet] = &[
+    (
+        "spa_with_cookies",
+        rocket_cors_snippets::spa_with_cookies,
+        true,
+    ),
+    ("two_front_ends", rocket_cors_snippets::two_front_ends, true),
+    (
+        "public_read_only",
+        rocket_cors_snippets::public_read_only,
+        true,
+    ),
+    ("dashboard", rocket_cors_snippets::dashboard, true),
+    (
+        "local_dev_server",
+        rocket_cors_snippets::local_dev_server,
+        true,
+    ),
+    (
+        "origins_and_get_only",
+        rocket_cors_snippets::origins_and_get_only,
+        false,
+    ),
+    ("defaults", rocket_cors_snippets::defaults, false),
+    (
+        "regex_subdomains",
+        rocket_cors_snippets::regex_subdomains,
+        false,
+    ),
+    (
+        "exact_and_regex",
+        rocket_cors_snippets::exact_and_regex,
+        false,
+    ),
+    (
+        "everyone_with_credentials",
+        rocket_cors_snippets::everyone_with_credentials,
+        false,
+    ),
+    (
+        "custom_route_base",
+        rocket_cors_snippets::custom_route_base,
+        false,
+    ),
+];
+
+#[rocket::get("/items")]
+fn items() -> &'static str {
+    "ok"
+}
+
+async fn rocket_client(
+    fairing: impl rocket::fairing::Fairing,
+) -> rocket::local::asynchronous::Client {
+    let rocket = rocket::build()
+        .configure(rocket::Config::debug_default())
+        .attach(fairing)
+        .mount("/", rocket::routes![items]);
+    rocket::local::asynchronous::Client::untracked(rocket)
+        .await
+        .expect("valid rocket")
+}
+
+async fn rocket_answer(
+    client: &rocket::local::asynchronous::Client,
+    request: &Request<()>,
+) -> (bool, Option<String>, bool) {
+    let method: rocket::http::Method = request.method().as_str().parse().unwrap();
+    let mut r = client.req(method, "/items");
+    for (name, value) in request.headers() {
+        r.add_header(rocket::http::Header::new(
+            name.as_str().to_string(),
+            value.to_str().unwrap().to_string(),
+        ));
+    }
+    let response = r.dispatch().await;
+    let status = response.status().code;
+    let headers: Vec<(String, String)> = response
+        .headers()
+        .iter()
+        .map(|h| {
+            (
+                h.name().as_str().to_ascii_lowercase(),
+                h.value().to_string(),
+            )
+        })
+        .collect();
+    judge(request, status, &|name: &str| {
+        headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    })
+}
+
+#[rocket::async_test]
+async fn rocket_cors_configurations_import_and_agree_with_the_real_fairing() {
+    let dir = scratch("import-rocket-cors");
+    let out_file = dir.join("imported.toml");
+    let out = cors(&[
+        "import",
+        "--from",
+        "rocket_cors",
+        ROCKET_FIXTURE,
+        "-o",
+        out_file.to_str().unwrap(),
+    ]);
+    let stderr = text(&out.stderr);
+    let policy_file = std::fs::read_to_string(&out_file).expect("written");
+    let exactness: Vec<(&str, bool)> = ROCKET_SNIPPETS.iter().map(|(n, _, e)| (*n, *e)).collect();
+    check_exactness(ROCKET_TEXT, &stderr, &exactness);
+    let mut compared = 0;
+    for (name, options, exact) in ROCKET_SNIPPETS {
+        if !exact {
+            continue;
+        }
+        let policy = cors_policy::load_with(
+            &Source::new("imported.toml", policy_file.clone()),
+            &Selection::policy(*name),
+        )
+        .unwrap_or_else(|e| panic!("{name}: {e}\n{policy_file}"));
+        let theirs = rocket_client(options().to_cors().unwrap()).await;
+        let ours = rocket_client(cors_runtime::adapters::rocket::Cors::new(policy)).await;
+        for origin in ORIGINS {
+            for request in requests(origin) {
+                let a = rocket_answer(&ours, &request).await;
+                let b = rocket_answer(&theirs, &request).await;
+                assert_eq!(a, b, "{name}: {} {:?}", request.method(), request.headers());
+                compared += 1;
+            }
+        }
+    }
+    assert_eq!(compared, 5 * ORIGINS.len() * 6);
+}
+
+#[test]
+fn what_rocket_cors_cannot_carry_is_named_with_what_it_allowed() {
+    let out = cors(&["import", "--from", "rocket_cors", ROCKET_FIXTURE]);
+    let stderr = text(&out.stderr);
+    for expected in [
+        "lets look-alikes such as `https://evilexample.com` in",
+        "echoed every origin with credentials",
+        "`Authorization` included; corsc's `*` does not cover `Authorization`",
+        "rocket_cors refused preflights asking for HEAD, POST",
+    ] {
+        assert!(stderr.contains(expected), "{expected}\n{stderr}");
+    }
 }

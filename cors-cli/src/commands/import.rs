@@ -5,6 +5,7 @@
 mod actix_cors;
 mod express;
 mod origin_list;
+mod rocket_cors;
 mod rust_source;
 mod s3;
 mod tower_http;
@@ -164,6 +165,7 @@ pub(crate) fn run(args: &ImportArgs, out: &mut dyn Write, err: &mut dyn Write) -
         ImportFormat::Express => ("express", express::convert(&text)),
         ImportFormat::TowerHttp => ("tower-http", tower_http::convert(&text)),
         ImportFormat::ActixCors => ("actix-cors", actix_cors::convert(&text)),
+        ImportFormat::RocketCors => ("rocket_cors", rocket_cors::convert(&text)),
     };
     let conversion = match converted {
         Ok(c) => c,

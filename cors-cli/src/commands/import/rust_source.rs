@@ -87,6 +87,58 @@ pub(super) fn chains<'a>(file: &'a syn::File, roots: &[&str]) -> Vec<Chain<'a>> 
     finder.found
 }
 
+/// A struct literal `Name { field: value, .. }` of a type the importer
+/// recognises, read as a chain of one call per field (`field(value)`).
+pub(super) fn struct_literals<'a>(file: &'a syn::File, name: &str) -> Vec<Chain<'a>> {
+    struct Finder<'a, 'n> {
+        name: &'n str,
+        function: Option<String>,
+        found: Vec<Chain<'a>>,
+    }
+    impl<'a> Visit<'a> for Finder<'a, '_> {
+        fn visit_item_fn(&mut self, f: &'a syn::ItemFn) {
+            let outer = self.function.replace(f.sig.ident.to_string());
+            syn::visit::visit_item_fn(self, f);
+            self.function = outer;
+        }
+        fn visit_expr_struct(&mut self, e: &'a syn::ExprStruct) {
+            if e.path.segments.last().is_some_and(|s| s.ident == self.name) {
+                self.found.push(Chain {
+                    root: format!("{}{{..}}", self.name),
+                    root_line: line(e.span()),
+                    calls: e
+                        .fields
+                        .iter()
+                        .filter_map(|f| match &f.member {
+                            syn::Member::Named(ident) => Some(Call {
+                                name: ident.to_string(),
+                                args: vec![&f.expr],
+                                line: line(f.span()),
+                            }),
+                            syn::Member::Unnamed(_) => None,
+                        })
+                        .collect(),
+                    function: self.function.clone(),
+                });
+                return;
+            }
+            syn::visit::visit_expr_struct(self, e);
+        }
+    }
+    let mut finder = Finder {
+        name,
+        function: None,
+        found: Vec::new(),
+    };
+    finder.visit_file(file);
+    for c in &mut finder.found {
+        if c.function.as_deref() == Some("__corsc_snippet") {
+            c.function = None;
+        }
+    }
+    finder.found
+}
+
 fn chain<'a>(e: &'a Expr, roots: &[&str]) -> Option<Chain<'a>> {
     let mut calls = Vec::new();
     let mut at = e;
