@@ -645,3 +645,96 @@ fn what_rocket_cors_cannot_carry_is_named_with_what_it_allowed() {
         assert!(stderr.contains(expected), "{expected}\n{stderr}");
     }
 }
+
+/// Imports `source` (written to a scratch file) and returns stdout, stderr
+/// and the exit status.
+fn import_text(from: &str, dir: &str, source: &str) -> (String, String, Option<i32>) {
+    let file = scratch(dir).join("in.rs");
+    std::fs::write(&file, source).unwrap();
+    let out = cors(&["import", "--from", from, file.to_str().unwrap()]);
+    (text(&out.stdout), text(&out.stderr), out.status.code())
+}
+
+/// Review findings: each of these imported a wider policy than the code's,
+/// or crashed, before its fix.
+#[test]
+fn two_chains_of_one_name_are_both_kept() {
+    let (policy, _, _) = import_text(
+        "tower-http",
+        "import-same-name",
+        "#[cfg(not(debug_assertions))]\nfn cors() -> CorsLayer { CorsLayer::new().allow_origin([HeaderValue::from_static(\"https://app.example.com\")]).allow_credentials(true) }\n#[cfg(debug_assertions)]\nfn cors() -> CorsLayer { CorsLayer::new().allow_origin(Any) }\n",
+    );
+    assert!(
+        policy.contains("[policies.cors]") && policy.contains("[policies.cors_2]"),
+        "{policy}"
+    );
+    assert!(policy.contains("https://app.example.com"), "{policy}");
+}
+
+#[test]
+fn a_configuration_continued_later_is_not_imported_as_its_first_half() {
+    for (dir, source) in [
+        (
+            "import-split-let",
+            "fn app() {\n    let cors = CorsLayer::new().allow_origin(Any);\n    let cors = cors.allow_origin([HeaderValue::from_static(\"https://app.example.com\")]);\n}\n",
+        ),
+        (
+            "import-split-branch",
+            "fn app(prod: bool) {\n    let base = CorsLayer::new().allow_origin(Any);\n    let cors = if prod { base.allow_origin([HeaderValue::from_static(\"https://app.example.com\")]) } else { base };\n}\n",
+        ),
+    ] {
+        let (policy, stderr, _) = import_text("tower-http", dir, source);
+        assert!(!policy.contains("origins = \"*\""), "{dir}: {policy}");
+        assert!(
+            stderr.contains("line 3: the value built on line 2 is configured further here"),
+            "{dir}: {stderr}"
+        );
+    }
+    // A parenthesis around part of the chain is the same chain.
+    let (policy, _, _) = import_text(
+        "tower-http",
+        "import-paren",
+        "(CorsLayer::new().allow_origin(Any)).allow_origin([HeaderValue::from_static(\"https://app.example.com\")])",
+    );
+    assert!(
+        policy.contains("origins = [\"https://app.example.com\"]"),
+        "{policy}"
+    );
+}
+
+#[test]
+fn actix_allowed_origin_after_any_origin_narrows_and_any_method_is_the_standard_set() {
+    let (policy, _, _) = import_text(
+        "actix-cors",
+        "import-actix-narrow",
+        "fn c() -> Cors { Cors::default().allow_any_origin().allowed_origin(\"https://app.example.com\").allow_any_method() }",
+    );
+    assert!(
+        policy.contains("origins = [\"https://app.example.com\"]"),
+        "{policy}"
+    );
+    assert!(!policy.contains("methods = \"*\""), "{policy}");
+}
+
+#[test]
+fn hostile_sources_are_refused_or_read_in_linear_time() {
+    let deep = format!(
+        "fn f() {{ let x = {}1{}; CorsLayer::new(); }}",
+        "(".repeat(700),
+        ")".repeat(700)
+    );
+    let (_, stderr, code) = import_text("tower-http", "import-deep", &deep);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("nesting deeper than 256 brackets"),
+        "{stderr}"
+    );
+    // A 20,000-call chain that is not a CORS configuration: read once.
+    let long = format!(
+        "fn f() {{ CorsLayer::new(); let y = x{}; }}",
+        ".a(1)".repeat(20_000)
+    );
+    let (policy, stderr, code) = import_text("tower-http", "import-long", &long);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(policy.contains("origins = []"), "{policy}");
+}

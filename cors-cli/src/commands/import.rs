@@ -49,13 +49,62 @@ pub(super) struct Conversion {
     pub(super) not_carried: Vec<String>,
 }
 
-/// The name of a policy read from a Rust builder chain: its function's,
-/// else its position.
-fn policy_name(chain: &rust_source::Chain<'_>, index: usize) -> String {
-    chain
+/// The name of a policy read from a Rust builder chain: its function's
+/// (`_2`, `_3`… for a function with several, or two functions of one name
+/// under different `cfg`s), else its position.
+fn policy_name(chain: &rust_source::Chain<'_>, index: usize, taken: &[Imported]) -> String {
+    let base = chain
         .function
         .clone()
-        .unwrap_or_else(|| format!("rule{}", index + 1))
+        .unwrap_or_else(|| format!("rule{}", index + 1));
+    let used = |name: &str| taken.iter().any(|p| p.name.as_deref() == Some(name));
+    if !used(&base) {
+        return base;
+    }
+    (2..)
+        .map(|n| format!("{base}_{n}"))
+        .find(|name| !used(name))
+        .unwrap_or(base)
+}
+
+/// The policies of Rust builder chains, each read by `one`, named, and
+/// refused where the value is configured further than its expression.
+fn from_chains(
+    chains: &[rust_source::Chain<'_>],
+    one: impl Fn(&rust_source::Chain<'_>, &mut Vec<String>) -> Imported,
+) -> Conversion {
+    let mut conversion = Conversion::default();
+    let several = chains.len() > 1;
+    for chain in chains {
+        let mut policy = one(chain, &mut conversion.not_carried);
+        if let Some(line) = chain.continued_at {
+            conversion.not_carried.push(format!(
+                "line {line}: the value built on line {} is configured further here (a later `let`, a branch, an assignment); only one expression is read, so nothing of it is carried: write the whole configuration in one expression",
+                chain.root_line
+            ));
+            policy.origins = Some(List::Items(Vec::new()));
+        }
+        policy.name =
+            several.then(|| policy_name(chain, conversion.policies.len(), &conversion.policies));
+        conversion.policies.push(policy);
+    }
+    conversion
+}
+
+/// Runs an importer of Rust source on a thread with room for deep syntax
+/// trees (the parser and visitors recurse; the source's nesting is bounded
+/// by `rust_source::parse`).
+fn with_stack(
+    text: &str,
+    convert: fn(&str) -> Result<Conversion, String>,
+) -> Result<Conversion, String> {
+    let text = text.to_string();
+    std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || convert(&text))
+        .map_err(|e| format!("cannot start the importer: {e}"))?
+        .join()
+        .unwrap_or_else(|_| Err("the importer failed on this input".to_string()))
 }
 
 /// Splits a comma-separated list, trimming entries and dropping empty ones.
@@ -163,9 +212,9 @@ pub(crate) fn run(args: &ImportArgs, out: &mut dyn Write, err: &mut dyn Write) -
         ImportFormat::OriginList => ("box", Ok(origin_list::convert(&text))),
         ImportFormat::S3 => ("s3", s3::convert(&text)),
         ImportFormat::Express => ("express", express::convert(&text)),
-        ImportFormat::TowerHttp => ("tower-http", tower_http::convert(&text)),
-        ImportFormat::ActixCors => ("actix-cors", actix_cors::convert(&text)),
-        ImportFormat::RocketCors => ("rocket_cors", rocket_cors::convert(&text)),
+        ImportFormat::TowerHttp => ("tower-http", with_stack(&text, tower_http::convert)),
+        ImportFormat::ActixCors => ("actix-cors", with_stack(&text, actix_cors::convert)),
+        ImportFormat::RocketCors => ("rocket_cors", with_stack(&text, rocket_cors::convert)),
     };
     let conversion = match converted {
         Ok(c) => c,

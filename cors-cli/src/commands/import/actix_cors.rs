@@ -17,21 +17,18 @@ pub(super) fn convert(text: &str) -> Result<Conversion, String> {
     if chains.is_empty() {
         return Err("no actix-cors `Cors` builder chain found (`Cors::default()…`)".into());
     }
-    let mut conversion = Conversion::default();
-    let several = chains.len() > 1;
-    for chain in &chains {
-        let policy = one(chain, &mut conversion.not_carried);
-        conversion.policies.push(Imported {
-            name: several.then(|| super::policy_name(chain, conversion.policies.len())),
-            ..policy
-        });
-    }
-    Ok(conversion)
+    Ok(super::from_chains(&chains, one))
 }
 
 fn add(list: &mut Option<List>, items: List) {
     match (list.as_mut(), items) {
-        (Some(List::Items(have)), List::Items(more)) => have.extend(more),
+        (Some(List::Items(have)), List::Items(more)) => {
+            for item in more {
+                if !have.contains(&item) {
+                    have.push(item);
+                }
+            }
+        }
         (_, items) => *list = Some(items),
     }
 }
@@ -59,11 +56,19 @@ fn one(chain: &Chain<'_>, notes: &mut Vec<String>) -> Imported {
         let arg = call.args.first().copied();
         let mut note = |what: &str| notes.push(format!("line {line}: `.{}(…)`: {what}", call.name));
         match (call.name.as_str(), arg) {
-            ("allowed_origin", Some(arg)) => match rust_source::string(arg) {
-                Some(o) if !any_origin => add(&mut p.origins, List::Items(vec![o])),
-                Some(_) => {}
-                None => note("an origin that is not a constant"),
-            },
+            // After `allow_any_origin()`, actix-cors narrows to this origin.
+            ("allowed_origin", Some(arg)) => {
+                if std::mem::take(&mut any_origin) {
+                    p.origins = Some(List::Items(Vec::new()));
+                }
+                match rust_source::string(arg) {
+                    Some(o) => add(&mut p.origins, List::Items(vec![o])),
+                    None => {
+                        p.origins = Some(List::Items(Vec::new()));
+                        note("an origin that is not a constant");
+                    }
+                }
+            }
             ("allow_any_origin", None) => {
                 any_origin = true;
                 p.origins = Some(List::Any);
@@ -76,7 +81,16 @@ fn one(chain: &Chain<'_>, notes: &mut Vec<String>) -> Imported {
                 Some(list) => add(&mut p.methods, list),
                 None => note("methods that are not constants"),
             },
-            ("allow_any_method", None) => p.methods = Some(List::Any),
+            // actix-cors's "any" is its set of standard methods, not every
+            // token (CONNECT and TRACE, which browsers never send, aside).
+            ("allow_any_method", None) => add(
+                &mut p.methods,
+                List::Items(
+                    ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+                        .map(String::from)
+                        .to_vec(),
+                ),
+            ),
             ("allowed_header", Some(arg)) => match rust_source::header(arg) {
                 Some(h) => add(&mut p.allow_headers, List::Items(vec![h])),
                 None => note("a header name that is not a constant"),

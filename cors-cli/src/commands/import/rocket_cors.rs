@@ -21,16 +21,7 @@ pub(super) fn convert(text: &str) -> Result<Conversion, String> {
                 .into(),
         );
     }
-    let mut conversion = Conversion::default();
-    let several = found.len() > 1;
-    for chain in &found {
-        let policy = one(chain, &mut conversion.not_carried);
-        conversion.policies.push(Imported {
-            name: several.then(|| super::policy_name(chain, conversion.policies.len())),
-            ..policy
-        });
-    }
-    Ok(conversion)
+    Ok(super::from_chains(&found, one))
 }
 
 fn one(chain: &Chain<'_>, notes: &mut Vec<String>) -> Imported {

@@ -25,11 +25,31 @@ pub(super) struct Chain<'a> {
     pub(super) calls: Vec<Call<'a>>,
     /// The function the chain is in, if any (names the policy).
     pub(super) function: Option<String>,
+    /// The line where the value is configured further after its own
+    /// expression (`let cors = …; cors.allow_origin(…)`, a parenthesis, a
+    /// branch): the importer reads one expression and must say so.
+    pub(super) continued_at: Option<usize>,
 }
 
 /// The source as a file; a snippet (statements or one expression) is read
 /// as the body of a function, on the same lines.
 pub(super) fn parse(text: &str) -> Result<syn::File, String> {
+    // The parser recurses once per level of nesting: refuse what no
+    // configuration needs before it can run out of stack.
+    let mut depth = 0usize;
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => continue,
+        }
+        if depth > MAX_NESTING {
+            let line = text[..i].bytes().filter(|b| *b == b'\n').count() + 1;
+            return Err(format!(
+                "nesting deeper than {MAX_NESTING} brackets (line {line}); no CORS configuration needs it"
+            ));
+        }
+    }
     syn::parse_file(text)
         .or_else(|_| syn::parse_file(&format!("fn __corsc_snippet() {{ {text}\n}}")))
         .or_else(|_| syn::parse_file(&format!("fn __corsc_snippet() {{ let _ = {text}\n; }}")))
@@ -39,17 +59,86 @@ pub(super) fn parse(text: &str) -> Result<syn::File, String> {
         })
 }
 
+/// How deep brackets may nest in an imported source.
+const MAX_NESTING: usize = 256;
+
 pub(super) fn line(span: Span) -> usize {
     span.start().line
 }
 
 /// Every outermost method chain whose root call's path ends with one of
-/// `roots` (e.g. `["CorsLayer::new", "CorsLayer::permissive"]`).
+/// `roots` (e.g. `["CorsLayer::new", "CorsLayer::permissive"]`), and where
+/// a chain's value is configured further after its expression. Each
+/// expression is walked once (linear in the source).
 pub(super) fn chains<'a>(file: &'a syn::File, roots: &[&str]) -> Vec<Chain<'a>> {
     struct Finder<'a, 'r> {
         roots: &'r [&'r str],
         function: Option<String>,
         found: Vec<Chain<'a>>,
+        /// Variables bound to a found chain's value, and which chain.
+        bindings: Vec<(String, usize)>,
+    }
+    impl<'a> Finder<'a, '_> {
+        /// The chain `e` is, or continues; visits everything else in it.
+        fn chain_of(&mut self, e: &'a Expr) -> Option<usize> {
+            let mut calls = Vec::new();
+            let mut at = e;
+            loop {
+                match at {
+                    Expr::MethodCall(m) => {
+                        calls.push(m);
+                        at = &m.receiver;
+                    }
+                    Expr::Paren(p) => at = &p.expr,
+                    _ => break,
+                }
+            }
+            let root = match at {
+                Expr::Call(call) => path_tail(&call.func)
+                    .filter(|p| self.roots.contains(&p.as_str()))
+                    .map(|path| (path, line(call.span()))),
+                _ => None,
+            };
+            if let Some((path, root_line)) = root {
+                calls.reverse();
+                self.found.push(Chain {
+                    root: path,
+                    root_line,
+                    calls: calls
+                        .iter()
+                        .map(|m| Call {
+                            name: m.method.to_string(),
+                            args: m.args.iter().collect(),
+                            line: line(m.method.span()),
+                        })
+                        .collect(),
+                    function: self.function.clone(),
+                    continued_at: None,
+                });
+                return Some(self.found.len() - 1);
+            }
+            // A found chain's variable with more calls on it.
+            if let Expr::Path(p) = at
+                && let Some(ident) = p.path.get_ident()
+                && let Some(&(_, index)) = self.bindings.iter().rev().find(|(n, _)| ident == n)
+            {
+                if let Some(first) = calls.last() {
+                    let continued = &mut self.found[index].continued_at;
+                    continued.get_or_insert(line(first.method.span()));
+                }
+                for m in &calls {
+                    m.args.iter().for_each(|a| self.visit_expr(a));
+                }
+                return Some(index);
+            }
+            for m in &calls {
+                m.args.iter().for_each(|a| self.visit_expr(a));
+            }
+            if !calls.is_empty() || !matches!(at, Expr::MethodCall(_)) {
+                syn::visit::visit_expr(self, at);
+            }
+            None
+        }
     }
     impl<'a> Visit<'a> for Finder<'a, '_> {
         fn visit_item_fn(&mut self, f: &'a syn::ItemFn) {
@@ -62,21 +151,32 @@ pub(super) fn chains<'a>(file: &'a syn::File, roots: &[&str]) -> Vec<Chain<'a>> 
             syn::visit::visit_impl_item_fn(self, f);
             self.function = outer;
         }
-        fn visit_expr(&mut self, e: &'a Expr) {
-            if let Some(chain) = chain(e, self.roots) {
-                self.found.push(Chain {
-                    function: self.function.clone(),
-                    ..chain
-                });
-                return;
+        fn visit_local(&mut self, local: &'a syn::Local) {
+            let Some(init) = &local.init else {
+                return syn::visit::visit_local(self, local);
+            };
+            let index = self.chain_of(&init.expr);
+            if let Some((_, diverge)) = &init.diverge {
+                self.visit_expr(diverge);
             }
-            syn::visit::visit_expr(self, e);
+            if let (Some(index), syn::Pat::Ident(p)) = (index, &local.pat) {
+                self.bindings.push((p.ident.to_string(), index));
+            }
+        }
+        fn visit_expr(&mut self, e: &'a Expr) {
+            match e {
+                Expr::MethodCall(_) | Expr::Paren(_) | Expr::Call(_) => {
+                    self.chain_of(e);
+                }
+                _ => syn::visit::visit_expr(self, e),
+            }
         }
     }
     let mut finder = Finder {
         roots,
         function: None,
         found: Vec::new(),
+        bindings: Vec::new(),
     };
     finder.visit_file(file);
     for c in &mut finder.found {
@@ -119,6 +219,7 @@ pub(super) fn struct_literals<'a>(file: &'a syn::File, name: &str) -> Vec<Chain<
                         })
                         .collect(),
                     function: self.function.clone(),
+                    continued_at: None,
                 });
                 return;
             }
@@ -137,37 +238,6 @@ pub(super) fn struct_literals<'a>(file: &'a syn::File, name: &str) -> Vec<Chain<
         }
     }
     finder.found
-}
-
-fn chain<'a>(e: &'a Expr, roots: &[&str]) -> Option<Chain<'a>> {
-    let mut calls = Vec::new();
-    let mut at = e;
-    while let Expr::MethodCall(ExprMethodCall {
-        receiver,
-        method,
-        args,
-        ..
-    }) = at
-    {
-        calls.push(Call {
-            name: method.to_string(),
-            args: args.iter().collect(),
-            line: line(method.span()),
-        });
-        at = receiver;
-    }
-    let Expr::Call(call) = at else { return None };
-    let path = path_tail(&call.func)?;
-    if !roots.contains(&path.as_str()) {
-        return None;
-    }
-    calls.reverse();
-    Some(Chain {
-        root: path,
-        root_line: line(call.span()),
-        calls,
-        function: None,
-    })
 }
 
 /// The last two segments of a path expression (`tower_http::cors::CorsLayer::new`
@@ -278,11 +348,12 @@ pub(super) fn elements(e: &Expr) -> Vec<Expr> {
         Expr::Array(a) => a.elems.iter().cloned().collect(),
         Expr::Reference(r) => elements(&r.expr),
         Expr::Paren(p) => elements(&p.expr),
+        // `vec![a, b]`; `vec![x; n]` is kept whole, and so read as nothing.
         Expr::Macro(m) if m.mac.path.is_ident("vec") => m
             .mac
             .parse_body_with(syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated)
             .map(|p| p.into_iter().collect())
-            .unwrap_or_default(),
+            .unwrap_or_else(|_| vec![e.clone()]),
         // [..].into_iter().map(From::from).collect() and friends.
         Expr::MethodCall(m)
             if matches!(

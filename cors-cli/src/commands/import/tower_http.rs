@@ -23,16 +23,7 @@ pub(super) fn convert(text: &str) -> Result<Conversion, String> {
     if chains.is_empty() {
         return Err("no `CorsLayer` builder chain found (`CorsLayer::new()…`)".into());
     }
-    let mut conversion = Conversion::default();
-    let several = chains.len() > 1;
-    for chain in &chains {
-        let policy = one(chain, &mut conversion.not_carried);
-        conversion.policies.push(Imported {
-            name: several.then(|| super::policy_name(chain, conversion.policies.len())),
-            ..policy
-        });
-    }
-    Ok(conversion)
+    Ok(super::from_chains(&chains, one))
 }
 
 fn one(chain: &Chain<'_>, notes: &mut Vec<String>) -> Imported {
