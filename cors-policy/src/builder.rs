@@ -164,7 +164,9 @@ impl PolicyBuilder {
     }
 
     /// A lint rule's level, as in a file's `[lints]`: `rule` is its name
-    /// or code, `level` one of `allow`, `warn`, `deny`.
+    /// or code, `level` one of `allow`, `warn`, `deny`. Its diagnostics
+    /// name the call's position among the `lint` calls; a later call for
+    /// the same rule replaces an earlier one.
     pub fn lint(mut self, rule: impl Into<String>, level: impl Into<String>) -> Self {
         self.lints.push((rule.into(), level.into()));
         self
@@ -228,10 +230,20 @@ impl PolicyBuilder {
                 },
             ));
         }
-        if self.any_origin {
+        if self.any_origin && self.origins.is_empty() {
             d.text.push_str("origins = ");
             d.value("any_origin", None, "*");
             d.text.push('\n');
+        } else if self.any_origin {
+            // Both: the file's `["*", …]`, which the rules refuse (CORS103),
+            // never one silently winning over the other.
+            d.text.push_str("origins = [");
+            d.value("any_origin", None, "*");
+            for (i, o) in self.origins.iter().enumerate() {
+                d.text.push_str(", ");
+                d.value("origins", Some(i), o);
+            }
+            d.text.push_str("]\n");
         } else {
             d.list("origins", "origins", &self.origins);
         }
@@ -263,22 +275,23 @@ impl PolicyBuilder {
         }
         if !self.lints.is_empty() {
             d.text.push_str("\n[lints]\n");
-            for (rule, level) in &self.lints {
+            for (i, (rule, level)) in self.lints.iter().enumerate() {
+                // A later call for the same rule wins, as for other values.
+                if self.lints[i + 1..].iter().any(|(r, _)| r == rule) {
+                    continue;
+                }
+                let argument = BuilderArgument {
+                    method: "lint",
+                    index: Some(i),
+                };
                 let start = d.text.len();
                 let _ = write!(d.text, "{} = ", toml_edit::Key::new(rule.as_str()));
-                d.spans.push((start..d.text.len(), lint_argument()));
-                d.value("lint", None, level);
+                d.spans.push((start..d.text.len(), argument));
+                d.value("lint", Some(i), level);
                 d.text.push('\n');
             }
         }
         d
-    }
-}
-
-fn lint_argument() -> BuilderArgument {
-    BuilderArgument {
-        method: "lint",
-        index: None,
     }
 }
 
@@ -467,6 +480,43 @@ mod tests {
             "{text}"
         );
         assert_eq!(format!("{refused:?}"), text);
+    }
+
+    #[test]
+    fn any_origin_with_listed_origins_is_refused_as_in_a_file() {
+        // `any_origin()` used to win silently over the listed origins.
+        let refused = PolicyBuilder::new()
+            .any_origin()
+            .origins(["https://app.example.com"])
+            .build()
+            .unwrap_err();
+        let (d, argument) = refused.diagnostics().next().unwrap();
+        assert_eq!(d.code, "CORS103");
+        assert_eq!(argument.map(|a| a.method), Some("any_origin"));
+    }
+
+    #[test]
+    fn lint_calls_are_numbered_and_a_later_one_wins() {
+        let refused = PolicyBuilder::new()
+            .origins(["https://a.example"])
+            .lint("null-origin", "allow")
+            .lint("no-such-rule", "allow")
+            .build()
+            .unwrap_err();
+        let (_, argument) = refused
+            .diagnostics()
+            .find(|(d, _)| d.code == "CORS002")
+            .unwrap();
+        assert_eq!(argument.and_then(|a| a.index), Some(1));
+        // The same rule twice was a duplicate key (CORS001).
+        let (_, warnings) = PolicyBuilder::new()
+            .origins(["https://*.example.com"])
+            .credentials(true)
+            .lint("broad-wildcard-with-credentials", "deny")
+            .lint("broad-wildcard-with-credentials", "allow")
+            .build_with_warnings()
+            .unwrap();
+        assert_eq!(warnings.diagnostics().count(), 0, "{warnings}");
     }
 
     #[test]

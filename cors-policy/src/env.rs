@@ -64,6 +64,9 @@ pub(crate) struct Placeholder {
 pub(crate) struct Found {
     pub(crate) placeholders: Vec<Placeholder>,
     pub(crate) partial: Vec<Range<usize>>,
+    /// Placeholders (or `${`) where no value may come from the environment:
+    /// the span, and what the place is.
+    pub(crate) misplaced: Vec<(Range<usize>, &'static str)>,
 }
 
 /// The placeholders of `text` (nothing for a file that does not parse: its
@@ -74,29 +77,41 @@ pub(crate) fn find(text: &str) -> Found {
         return found;
     }
     if let Ok(doc) = Document::parse(text) {
-        walk_table(doc.as_table(), &mut found);
+        walk_table(doc.as_table(), &mut found, false);
     }
     found.placeholders.sort_by_key(|p| p.span.start);
     found
 }
 
-fn walk_table(table: &dyn toml_edit::TableLike, found: &mut Found) {
-    for (_, item) in table.iter() {
-        walk_item(item, found);
+/// Walks a table; `lints` is true inside `[lints]`, where a level must be
+/// written in the file.
+fn walk_table(table: &dyn toml_edit::TableLike, found: &mut Found, lints: bool) {
+    for (key, item) in table.iter() {
+        if key.contains("${")
+            && let Some(span) = table.key(key).and_then(toml_edit::Key::span)
+        {
+            found.misplaced.push((span, "a key or table name"));
+        }
+        walk_item(item, found, lints || key == "lints");
     }
 }
 
-fn walk_item(item: &Item, found: &mut Found) {
+fn walk_item(item: &Item, found: &mut Found, lints: bool) {
     match item {
-        Item::Value(v) => walk_value(v, false, found),
-        Item::Table(t) => walk_table(t, found),
-        Item::ArrayOfTables(a) => a.iter().for_each(|t| walk_table(t, found)),
+        Item::Value(v) => walk_value(v, false, found, lints),
+        Item::Table(t) => walk_table(t, found, lints),
+        Item::ArrayOfTables(a) => a.iter().for_each(|t| walk_table(t, found, lints)),
         Item::None => {}
     }
 }
 
-fn walk_value(value: &Value, in_list: bool, found: &mut Found) {
+fn walk_value(value: &Value, in_list: bool, found: &mut Found, lints: bool) {
     match value {
+        Value::String(s) if lints && s.value().contains("${") => {
+            if let Some(span) = s.span() {
+                found.misplaced.push((span, "a lint level"));
+            }
+        }
         Value::String(s) => {
             let Some(span) = s.span() else { return };
             match whole_placeholder(s.value()) {
@@ -109,8 +124,8 @@ fn walk_value(value: &Value, in_list: bool, found: &mut Found) {
                 None => {}
             }
         }
-        Value::Array(a) => a.iter().for_each(|v| walk_value(v, true, found)),
-        Value::InlineTable(t) => walk_table(t, found),
+        Value::Array(a) => a.iter().for_each(|v| walk_value(v, true, found, lints)),
+        Value::InlineTable(t) => walk_table(t, found, lints),
         _ => {}
     }
 }
@@ -137,6 +152,12 @@ pub(crate) fn refuse_in(text: &str, diagnostics: &mut Vec<Diagnostic>) {
         .iter()
         .map(|p| environment::not_substituted(p.span.clone(), &p.name))
         .chain(found.partial.into_iter().map(environment::partial))
+        .chain(
+            found
+                .misplaced
+                .into_iter()
+                .map(|(span, place)| environment::not_here(span, place)),
+        )
         .collect();
     if own.is_empty() {
         return;
@@ -170,6 +191,12 @@ impl Substituted {
             .iter()
             .cloned()
             .map(environment::partial)
+            .chain(
+                found
+                    .misplaced
+                    .iter()
+                    .map(|(span, place)| environment::not_here(span.clone(), place)),
+            )
             .collect();
         let mut text = String::with_capacity(source.text.len());
         let mut expansions = Vec::new();
@@ -179,6 +206,10 @@ impl Substituted {
                 problems.push(environment::unset(p.span.clone(), &p.name));
                 continue;
             };
+            if value.contains("${") {
+                problems.push(environment::nested(p.span.clone(), &p.name));
+                continue;
+            }
             let items: Vec<&str> = if p.in_list {
                 value
                     .split(',')
@@ -270,15 +301,19 @@ pub fn check_with_env(source: &Source, env: impl Fn(&str) -> Option<String>) -> 
 fn back(d: &Diagnostic, expansions: &[Expansion]) -> Diagnostic {
     let mut d = d.clone();
     d.fix = None;
-    if let Some(e) = expansions
-        .iter()
-        .find(|e| e.expanded.contains(&d.span.start))
-    {
+    if let Some(e) = containing(expansions, d.span.start) {
+        // The items are in text order: a binary search, not a scan, so a
+        // variable of many items maps its diagnostics back in linear time.
+        let at = e
+            .items
+            .partition_point(|(span, _)| span.end <= d.span.start);
         let item = e
             .items
-            .iter()
-            .find(|(span, _)| span.contains(&d.span.start))
-            .map(|(_, item)| format!(": `{item}`"))
+            .get(at)
+            .filter(|(span, _)| span.contains(&d.span.start))
+            // The value is the environment's: escaped, so it cannot break
+            // a terminal or a log line.
+            .map(|(_, item)| format!(": `{}`", item.escape_debug()))
             .unwrap_or_default();
         d.label = format!("{} (from `{}`{item})", d.label, e.name);
         d.span = e.original.clone();
@@ -286,7 +321,7 @@ fn back(d: &Diagnostic, expansions: &[Expansion]) -> Diagnostic {
         d.span = shift(&d.span, expansions);
     }
     if let Some((span, label)) = d.secondary.take() {
-        let span = match expansions.iter().find(|e| e.expanded.contains(&span.start)) {
+        let span = match containing(expansions, span.start) {
             Some(e) => e.original.clone(),
             None => shift(&span, expansions),
         };
@@ -295,13 +330,20 @@ fn back(d: &Diagnostic, expansions: &[Expansion]) -> Diagnostic {
     d
 }
 
+/// The expansion holding position `pos` of the substituted text.
+fn containing(expansions: &[Expansion], pos: usize) -> Option<&Expansion> {
+    let at = expansions.partition_point(|e| e.expanded.end <= pos);
+    expansions.get(at).filter(|e| e.expanded.contains(&pos))
+}
+
 /// A span of the substituted text outside every expansion, in the file.
 fn shift(span: &Range<usize>, expansions: &[Expansion]) -> Range<usize> {
     let map = |pos: usize| {
-        let mut delta: isize = 0;
-        for e in expansions.iter().filter(|e| e.expanded.end <= pos) {
-            delta += e.original.len() as isize - e.expanded.len() as isize;
-        }
+        let before = expansions.partition_point(|e| e.expanded.end <= pos);
+        let delta: isize = expansions[..before]
+            .iter()
+            .map(|e| e.original.len() as isize - e.expanded.len() as isize)
+            .sum();
         pos.saturating_add_signed(delta)
     };
     map(span.start)..map(span.end)

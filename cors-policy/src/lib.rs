@@ -45,6 +45,10 @@ pub struct Compiled {
     spec: PolicySpec,
     policy: OwnedPolicy,
     warnings: Report,
+    /// The text the policy was compiled from: the file, or the file with
+    /// its environment placeholders substituted. Backends that check the
+    /// policy's text again (bucket refusals) read this one.
+    compiled_from: Source,
 }
 
 impl Compiled {
@@ -63,6 +67,12 @@ impl Compiled {
     /// file by environment substitution).
     pub(crate) fn with_warnings(self, warnings: Report) -> Compiled {
         Compiled { warnings, ..self }
+    }
+
+    /// The text the policy was compiled from (for an environment-substituted
+    /// file, with the values in place).
+    pub(crate) fn compiled_from(&self) -> &Source {
+        &self.compiled_from
     }
 
     /// The run-time form of the policy.
@@ -149,6 +159,7 @@ pub fn compile(source: &Source, selection: &Selection) -> Result<Compiled, Repor
             spec,
             policy: owned,
             warnings: Report::new(source.clone(), diagnostics),
+            compiled_from: source.clone(),
         }),
         Err(error) => {
             let span = policy

@@ -166,3 +166,83 @@ fn a_placeholder_inside_a_longer_string_is_refused() {
         "an environment placeholder must be the whole string"
     );
 }
+
+// Review findings: each of these was accepted, or mis-reported, before its
+// fix.
+
+#[test]
+fn bucket_refusals_check_the_substituted_values() {
+    let refuses = |text: &str, value: &'static str| {
+        let compiled = compile_with_env(&source(text), &Selection::default(), move |_| {
+            Some(value.into())
+        })
+        .unwrap();
+        cors_policy::emit::s3::configuration(&compiled, text).is_err()
+    };
+    // S3's `*` matches hosts the policy refuses; `AllowedHeaders: *` covers Authorization.
+    assert!(
+        refuses(
+            "origins = [\"${O}\"]\ncredentials = true\n",
+            "https://*.example.com"
+        ),
+        "CORS501"
+    );
+    assert!(
+        refuses("origins = \"${O}\"\nallow_headers = \"${O}\"\n", "*"),
+        "CORS504"
+    );
+}
+
+#[test]
+fn no_lint_level_key_or_table_name_comes_from_the_environment() {
+    let text = "origins = [\"${O}\"]\ncredentials = true\n[lints]\ninsecure-origin-with-credentials = \"${LEVEL}\"\n";
+    let env = |n: &str| {
+        Some(
+            if n == "O" {
+                "http://intranet.example.com"
+            } else {
+                "allow"
+            }
+            .to_string(),
+        )
+    };
+    let report = cors_policy::load_with_env(&source(text), &Selection::default(), env).unwrap_err();
+    let d = &report.diagnostics()[0];
+    assert_eq!(
+        (d.code, d.message.as_str()),
+        (
+            "CORS007",
+            "an environment placeholder cannot be a lint level"
+        )
+    );
+    assert_eq!(&text[d.span.clone()], "\"${LEVEL}\"");
+    let keyed = "[policies.\"${NAME}\"]\norigins = [\"https://a.example\"]\n";
+    let lint = cors_policy::check(&source(keyed));
+    assert!(
+        lint.diagnostics()
+            .iter()
+            .any(|d| d.message == "an environment placeholder cannot be a key or table name"),
+        "{lint}"
+    );
+}
+
+#[test]
+fn a_value_is_escaped_in_labels_and_not_substituted_again() {
+    let text = "on_reject = \"${R}\"\norigins = [\"https://a.example\"]\n";
+    let report = compile_with_env(&source(text), &Selection::default(), |_| {
+        Some("\u{1b}]0;x\u{7}".into())
+    })
+    .unwrap_err();
+    let label = &report.diagnostics()[0].label;
+    assert!(!label.chars().any(char::is_control), "{label:?}");
+    let nested = compile_with_env(
+        &source("origins = [\"${O}\"]\n"),
+        &Selection::default(),
+        |_| Some("${Y}".into()),
+    )
+    .unwrap_err();
+    assert_eq!(
+        nested.diagnostics()[0].message,
+        "the value of `O` contains `${`: values are not substituted again"
+    );
+}

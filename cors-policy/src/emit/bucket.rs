@@ -36,7 +36,8 @@ impl Bucket {
 /// [`Error::Policy`] with one diagnostic per thing the bucket cannot
 /// express, located in the policy file.
 pub fn check(compiled: &Compiled, bucket: Bucket) -> Result<(), Error> {
-    let source = compiled.warnings().source();
+    // The text compiled, placeholders substituted: the values are checked.
+    let source = compiled.compiled_from();
     let spec = compiled.spec();
     let file = crate::parse::parse_file(&source.text);
     let selection = Selection {

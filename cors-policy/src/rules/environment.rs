@@ -101,3 +101,30 @@ pub(crate) fn not_substituted(span: std::ops::Range<usize>, name: &str) -> Diagn
         .help("load the file with `cors_policy::load_file_with_env`; `cors_policy!`, `build.rs` and `cors lint` never read the build machine's environment"),
     )
 }
+
+/// A placeholder where values must be written in the file: a lint level
+/// (a variable must not switch a check off), or a key or table name.
+pub(crate) fn not_here(span: std::ops::Range<usize>, place: &str) -> Diagnostic {
+    super::unrelaxable(
+        META,
+        Finding::new(
+            span,
+            format!("an environment placeholder cannot be {place}"),
+            "not substituted here",
+        )
+        .help("write it in the file; placeholders stand for values of policy settings"),
+    )
+}
+
+/// A variable whose value holds a placeholder itself.
+pub(crate) fn nested(span: std::ops::Range<usize>, name: &str) -> Diagnostic {
+    super::unrelaxable(
+        META,
+        Finding::new(
+            span,
+            format!("the value of `{name}` contains `${{`: values are not substituted again"),
+            "substituted from the environment",
+        )
+        .help(format!("set `{name}` to the values themselves")),
+    )
+}
