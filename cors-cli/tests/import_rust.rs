@@ -241,32 +241,41 @@ impl<B> ResponseHeaders for Response<B> {
     }
 }
 
-#[test]
-fn tower_http_configurations_import_and_agree_with_the_real_layer() {
-    let dir = scratch("import-tower-http");
-    let out_file = dir.join("imported.toml");
+/// Imports a fixture, checks which of its configurations the import
+/// carries exactly (`exactness`), and returns the policy file it wrote.
+fn import_fixture(from: &str, fixture: &str, source: &str, exactness: &[(&str, bool)]) -> String {
+    let out_file = scratch(&format!("import-{from}")).join("imported.toml");
     let out = cors(&[
         "import",
         "--from",
-        "tower-http",
-        FIXTURE,
+        from,
+        fixture,
         "-o",
         out_file.to_str().unwrap(),
     ]);
-    let stderr = text(&out.stderr);
-    let policy_file = std::fs::read_to_string(&out_file).expect("written");
+    check_exactness(source, &text(&out.stderr), exactness);
+    std::fs::read_to_string(&out_file).expect("written")
+}
+
+/// One policy of an imported file.
+fn imported_policy(file: &str, name: &str) -> cors_runtime::OwnedPolicy {
+    cors_policy::load_with(
+        &Source::new("imported.toml", file),
+        &Selection::policy(name),
+    )
+    .unwrap_or_else(|e| panic!("{name}: {e}\n{file}"))
+}
+
+#[test]
+fn tower_http_configurations_import_and_agree_with_the_real_layer() {
     let exactness: Vec<(&str, bool)> = SNIPPETS.iter().map(|(n, _, e)| (*n, *e)).collect();
-    check_exactness(TEXT, &stderr, &exactness);
+    let policy_file = import_fixture("tower-http", FIXTURE, TEXT, &exactness);
     let mut compared = 0;
     for (name, layer, exact) in SNIPPETS {
         if !exact {
             continue;
         }
-        let policy = cors_policy::load_with(
-            &Source::new("imported.toml", policy_file.clone()),
-            &Selection::policy(*name),
-        )
-        .unwrap_or_else(|e| panic!("{name}: {e}\n{policy_file}"));
+        let policy = imported_policy(&policy_file, name);
         for origin in ORIGINS {
             for request in requests(origin) {
                 let describe = format!("{name}: {} {:?}", request.method(), request.headers());
@@ -445,31 +454,15 @@ fn pairs(headers: &actix_web::http::header::HeaderMap) -> Vec<(String, String)> 
 
 #[test]
 fn actix_cors_configurations_import_and_agree_with_the_real_middleware() {
-    let dir = scratch("import-actix-cors");
-    let out_file = dir.join("imported.toml");
-    let out = cors(&[
-        "import",
-        "--from",
-        "actix-cors",
-        ACTIX_FIXTURE,
-        "-o",
-        out_file.to_str().unwrap(),
-    ]);
-    let stderr = text(&out.stderr);
-    let policy_file = std::fs::read_to_string(&out_file).expect("written");
     let exactness: Vec<(&str, bool)> = ACTIX_SNIPPETS.iter().map(|(n, _, e)| (*n, *e)).collect();
-    check_exactness(ACTIX_TEXT, &stderr, &exactness);
+    let policy_file = import_fixture("actix-cors", ACTIX_FIXTURE, ACTIX_TEXT, &exactness);
     let mut compared = 0;
     actix_web::rt::System::new().block_on(async {
         for (name, middleware, exact) in ACTIX_SNIPPETS {
             if !exact {
                 continue;
             }
-            let policy = cors_policy::load_with(
-                &Source::new("imported.toml", policy_file.clone()),
-                &Selection::policy(*name),
-            )
-            .unwrap_or_else(|e| panic!("{name}: {e}\n{policy_file}"));
+            let policy = imported_policy(&policy_file, name);
             for origin in ORIGINS {
                 for request in requests(origin) {
                     let theirs = actix_answer!(middleware(), &request);
@@ -594,30 +587,14 @@ async fn rocket_answer(
 
 #[rocket::async_test]
 async fn rocket_cors_configurations_import_and_agree_with_the_real_fairing() {
-    let dir = scratch("import-rocket-cors");
-    let out_file = dir.join("imported.toml");
-    let out = cors(&[
-        "import",
-        "--from",
-        "rocket_cors",
-        ROCKET_FIXTURE,
-        "-o",
-        out_file.to_str().unwrap(),
-    ]);
-    let stderr = text(&out.stderr);
-    let policy_file = std::fs::read_to_string(&out_file).expect("written");
     let exactness: Vec<(&str, bool)> = ROCKET_SNIPPETS.iter().map(|(n, _, e)| (*n, *e)).collect();
-    check_exactness(ROCKET_TEXT, &stderr, &exactness);
+    let policy_file = import_fixture("rocket_cors", ROCKET_FIXTURE, ROCKET_TEXT, &exactness);
     let mut compared = 0;
     for (name, options, exact) in ROCKET_SNIPPETS {
         if !exact {
             continue;
         }
-        let policy = cors_policy::load_with(
-            &Source::new("imported.toml", policy_file.clone()),
-            &Selection::policy(*name),
-        )
-        .unwrap_or_else(|e| panic!("{name}: {e}\n{policy_file}"));
+        let policy = imported_policy(&policy_file, name);
         let theirs = rocket_client(options().to_cors().unwrap()).await;
         let ours = rocket_client(cors_runtime::adapters::rocket::Cors::new(policy)).await;
         for origin in ORIGINS {
