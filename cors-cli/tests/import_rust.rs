@@ -715,3 +715,24 @@ fn hostile_sources_are_refused_or_read_in_linear_time() {
     assert_eq!(code, Some(0), "{stderr}");
     assert!(policy.contains("origins = []"), "{policy}");
 }
+
+#[test]
+fn rocket_options_changed_after_their_literal_are_not_imported_as_the_literal() {
+    let (policy, stderr, _) = import_text(
+        "rocket_cors",
+        "import-rocket-assign",
+        "fn cors() -> Cors {\n    let mut opts = CorsOptions { allowed_origins: AllowedOrigins::all(), ..Default::default() };\n    opts.allowed_origins = AllowedOrigins::some_exact(&[\"https://app.example.com\"]);\n    opts.to_cors().unwrap()\n}\n",
+    );
+    assert!(!policy.contains("origins = \"*\""), "{policy}");
+    assert!(
+        stderr.contains("line 3: the value built on line 2 is configured further here"),
+        "{stderr}"
+    );
+    // Finishing the options is not a change.
+    let (_, stderr, _) = import_text(
+        "rocket_cors",
+        "import-rocket-finish",
+        "fn cors() -> Cors {\n    let opts = CorsOptions { allowed_origins: AllowedOrigins::some_exact(&[\"https://app.example.com\"]), ..Default::default() };\n    opts.to_cors().unwrap()\n}\n",
+    );
+    assert!(!stderr.contains("configured further"), "{stderr}");
+}

@@ -188,12 +188,57 @@ pub(super) fn chains<'a>(file: &'a syn::File, roots: &[&str]) -> Vec<Chain<'a>> 
 }
 
 /// A struct literal `Name { field: value, .. }` of a type the importer
-/// recognises, read as a chain of one call per field (`field(value)`).
+/// recognises, read as a chain of one call per field (`field(value)`), and
+/// where its variable is changed afterwards (`opts.field = …`, or a method
+/// called on it).
 pub(super) fn struct_literals<'a>(file: &'a syn::File, name: &str) -> Vec<Chain<'a>> {
     struct Finder<'a, 'n> {
         name: &'n str,
         function: Option<String>,
         found: Vec<Chain<'a>>,
+        bindings: Vec<(String, usize)>,
+    }
+    impl<'a> Finder<'a, '_> {
+        fn literal(&mut self, e: &'a Expr) -> Option<usize> {
+            let Expr::Struct(e) = e else { return None };
+            if e.path.segments.last().is_none_or(|s| s.ident != self.name) {
+                return None;
+            }
+            self.found.push(Chain {
+                root: format!("{}{{..}}", self.name),
+                root_line: line(e.span()),
+                calls: e
+                    .fields
+                    .iter()
+                    .filter_map(|f| match &f.member {
+                        syn::Member::Named(ident) => Some(Call {
+                            name: ident.to_string(),
+                            args: vec![&f.expr],
+                            line: line(f.span()),
+                        }),
+                        syn::Member::Unnamed(_) => None,
+                    })
+                    .collect(),
+                function: self.function.clone(),
+                continued_at: None,
+            });
+            Some(self.found.len() - 1)
+        }
+
+        /// The found literal `e` names through its variable, if any.
+        fn bound(&self, e: &Expr) -> Option<usize> {
+            let Expr::Path(p) = e else { return None };
+            let ident = p.path.get_ident()?;
+            self.bindings
+                .iter()
+                .rev()
+                .find(|(n, _)| ident == n)
+                .map(|(_, i)| *i)
+        }
+
+        fn continued(&mut self, index: usize, at: usize) {
+            self.found[index].continued_at.get_or_insert(at);
+        }
     }
     impl<'a> Visit<'a> for Finder<'a, '_> {
         fn visit_item_fn(&mut self, f: &'a syn::ItemFn) {
@@ -201,35 +246,52 @@ pub(super) fn struct_literals<'a>(file: &'a syn::File, name: &str) -> Vec<Chain<
             syn::visit::visit_item_fn(self, f);
             self.function = outer;
         }
-        fn visit_expr_struct(&mut self, e: &'a syn::ExprStruct) {
-            if e.path.segments.last().is_some_and(|s| s.ident == self.name) {
-                self.found.push(Chain {
-                    root: format!("{}{{..}}", self.name),
-                    root_line: line(e.span()),
-                    calls: e
-                        .fields
-                        .iter()
-                        .filter_map(|f| match &f.member {
-                            syn::Member::Named(ident) => Some(Call {
-                                name: ident.to_string(),
-                                args: vec![&f.expr],
-                                line: line(f.span()),
-                            }),
-                            syn::Member::Unnamed(_) => None,
-                        })
-                        .collect(),
-                    function: self.function.clone(),
-                    continued_at: None,
-                });
+        fn visit_local(&mut self, local: &'a syn::Local) {
+            if let Some(init) = &local.init
+                && let Some(index) = self.literal(&init.expr)
+            {
+                if let syn::Pat::Ident(p) = &local.pat {
+                    self.bindings.push((p.ident.to_string(), index));
+                }
                 return;
             }
-            syn::visit::visit_expr_struct(self, e);
+            syn::visit::visit_local(self, local);
+        }
+        fn visit_expr(&mut self, e: &'a Expr) {
+            if self.literal(e).is_some() {
+                return;
+            }
+            match e {
+                // `opts.allowed_origins = …`
+                Expr::Assign(a) => {
+                    if let Expr::Field(f) = &*a.left
+                        && let Some(index) = self.bound(&f.base)
+                    {
+                        self.continued(index, line(a.span()));
+                    }
+                }
+                // `opts.allowed_origins(…)` and the like; finishing it
+                // (`to_cors()`, `validate()`) or copying it changes nothing.
+                Expr::MethodCall(m)
+                    if !matches!(
+                        m.method.to_string().as_str(),
+                        "to_cors" | "validate" | "clone"
+                    ) =>
+                {
+                    if let Some(index) = self.bound(&m.receiver) {
+                        self.continued(index, line(m.method.span()));
+                    }
+                }
+                _ => {}
+            }
+            syn::visit::visit_expr(self, e);
         }
     }
     let mut finder = Finder {
         name,
         function: None,
         found: Vec::new(),
+        bindings: Vec::new(),
     };
     finder.visit_file(file);
     for c in &mut finder.found {
