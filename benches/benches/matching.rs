@@ -33,7 +33,10 @@ fn exact(c: &mut Criterion) {
         assert!(stat.allows_origin(hit.as_bytes()));
         assert!(!stat.allows_origin(&near) && !stat.allows_origin(&miss));
         let set: HashSet<String> = p::exact_origins(n).into_iter().collect();
-        let fx: FxHashSet<Vec<u8>> = p::exact_origins(n).into_iter().map(String::into_bytes).collect();
+        let fx: FxHashSet<Vec<u8>> = p::exact_origins(n)
+            .into_iter()
+            .map(String::into_bytes)
+            .collect();
         for (label, origin) in [
             ("hit", hit.as_bytes()),
             ("near_miss", &near[..]),
@@ -96,8 +99,10 @@ fn wildcard(c: &mut Criterion) {
         // Reference: the 100 exact origins in an `FxHashSet`, then the
         // host's dot-suffixes looked up in an `FxHashSet` of the bases
         // (the scheme checked first, no other syntax check).
-        let exact: FxHashSet<Vec<u8>> =
-            p::exact_origins(100).into_iter().map(String::into_bytes).collect();
+        let exact: FxHashSet<Vec<u8>> = p::exact_origins(100)
+            .into_iter()
+            .map(String::into_bytes)
+            .collect();
         let suffixes: FxHashSet<Vec<u8>> = (0..w)
             .map(|i| format!("tenant{i}.example{}.net", i % 97).into_bytes())
             .collect();
