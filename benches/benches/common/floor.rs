@@ -66,6 +66,17 @@ pub(crate) struct Floor<S> {
     origins: Arc<HashSet<String>>,
 }
 
+/// The allowed origin and, since the policy has credentials,
+/// `Access-Control-Allow-Credentials`: on a preflight and on an actual
+/// response alike.
+fn allow(map: &mut http::HeaderMap, origin: HeaderValue) {
+    map.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    map.insert(
+        header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+        HeaderValue::from_static("true"),
+    );
+}
+
 fn header_allowed(name: &[u8]) -> bool {
     let name = name.trim_ascii();
     HEADERS
@@ -107,14 +118,9 @@ where
             if ok {
                 *response.status_mut() = StatusCode::NO_CONTENT;
                 let map = response.headers_mut();
-                map.insert(
-                    header::ACCESS_CONTROL_ALLOW_ORIGIN,
-                    origin.unwrap_or_else(|| HeaderValue::from_static("")),
-                );
-                map.insert(
-                    header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
-                    HeaderValue::from_static("true"),
-                );
+                if let Some(origin) = origin {
+                    allow(map, origin);
+                }
                 map.insert(
                     header::ACCESS_CONTROL_ALLOW_METHODS,
                     HeaderValue::from_static("GET, PUT, DELETE"),
@@ -171,11 +177,7 @@ where
                 let mut response = ready!(future.poll(cx))?;
                 let map = response.headers_mut();
                 if let Some(origin) = origin.take() {
-                    map.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-                    map.insert(
-                        header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
-                        HeaderValue::from_static("true"),
-                    );
+                    allow(map, origin);
                 }
                 if *vary {
                     map.append(header::VARY, HeaderValue::from_static("Origin"));

@@ -51,12 +51,36 @@ pub(super) fn parse(text: &str) -> Result<syn::File, String> {
         }
     }
     syn::parse_file(text)
-        .or_else(|_| syn::parse_file(&format!("fn __corsc_snippet() {{ {text}\n}}")))
-        .or_else(|_| syn::parse_file(&format!("fn __corsc_snippet() {{ let _ = {text}\n; }}")))
+        .or_else(|_| syn::parse_file(&format!("fn {SNIPPET}() {{ {text}\n}}")))
+        .or_else(|_| syn::parse_file(&format!("fn {SNIPPET}() {{ let _ = {text}\n; }}")))
         .map_err(|e| {
             let at = e.span().start();
             format!("not Rust source (line {}: {e})", at.line)
         })
+}
+
+/// The function a snippet is wrapped in to parse it; it names no policy.
+const SNIPPET: &str = "__corsc_snippet";
+
+/// The chains found, with the snippet wrapper's name taken off.
+fn unwrapped(mut found: Vec<Chain<'_>>) -> Vec<Chain<'_>> {
+    for c in &mut found {
+        if c.function.as_deref() == Some(SNIPPET) {
+            c.function = None;
+        }
+    }
+    found
+}
+
+/// Which found chain a variable `e` is bound to, the latest binding first.
+fn bound(bindings: &[(String, usize)], e: &Expr) -> Option<usize> {
+    let Expr::Path(p) = e else { return None };
+    let ident = p.path.get_ident()?;
+    bindings
+        .iter()
+        .rev()
+        .find(|(n, _)| ident == n)
+        .map(|(_, i)| *i)
 }
 
 /// How deep brackets may nest in an imported source.
@@ -118,10 +142,7 @@ pub(super) fn chains<'a>(file: &'a syn::File, roots: &[&str]) -> Vec<Chain<'a>> 
                 return Some(self.found.len() - 1);
             }
             // A found chain's variable with more calls on it.
-            if let Expr::Path(p) = at
-                && let Some(ident) = p.path.get_ident()
-                && let Some(&(_, index)) = self.bindings.iter().rev().find(|(n, _)| ident == n)
-            {
+            if let Some(index) = bound(&self.bindings, at) {
                 if let Some(first) = calls.last() {
                     let continued = &mut self.found[index].continued_at;
                     continued.get_or_insert(line(first.method.span()));
@@ -179,12 +200,7 @@ pub(super) fn chains<'a>(file: &'a syn::File, roots: &[&str]) -> Vec<Chain<'a>> 
         bindings: Vec::new(),
     };
     finder.visit_file(file);
-    for c in &mut finder.found {
-        if c.function.as_deref() == Some("__corsc_snippet") {
-            c.function = None;
-        }
-    }
-    finder.found
+    unwrapped(finder.found)
 }
 
 /// A struct literal `Name { field: value, .. }` of a type the importer
@@ -225,17 +241,6 @@ pub(super) fn struct_literals<'a>(file: &'a syn::File, name: &str) -> Vec<Chain<
             Some(self.found.len() - 1)
         }
 
-        /// The found literal `e` names through its variable, if any.
-        fn bound(&self, e: &Expr) -> Option<usize> {
-            let Expr::Path(p) = e else { return None };
-            let ident = p.path.get_ident()?;
-            self.bindings
-                .iter()
-                .rev()
-                .find(|(n, _)| ident == n)
-                .map(|(_, i)| *i)
-        }
-
         fn continued(&mut self, index: usize, at: usize) {
             self.found[index].continued_at.get_or_insert(at);
         }
@@ -265,7 +270,7 @@ pub(super) fn struct_literals<'a>(file: &'a syn::File, name: &str) -> Vec<Chain<
                 // `opts.allowed_origins = …`
                 Expr::Assign(a) => {
                     if let Expr::Field(f) = &*a.left
-                        && let Some(index) = self.bound(&f.base)
+                        && let Some(index) = bound(&self.bindings, &f.base)
                     {
                         self.continued(index, line(a.span()));
                     }
@@ -278,7 +283,7 @@ pub(super) fn struct_literals<'a>(file: &'a syn::File, name: &str) -> Vec<Chain<
                         "to_cors" | "validate" | "clone"
                     ) =>
                 {
-                    if let Some(index) = self.bound(&m.receiver) {
+                    if let Some(index) = bound(&self.bindings, &m.receiver) {
                         self.continued(index, line(m.method.span()));
                     }
                 }
@@ -294,12 +299,7 @@ pub(super) fn struct_literals<'a>(file: &'a syn::File, name: &str) -> Vec<Chain<
         bindings: Vec::new(),
     };
     finder.visit_file(file);
-    for c in &mut finder.found {
-        if c.function.as_deref() == Some("__corsc_snippet") {
-            c.function = None;
-        }
-    }
-    finder.found
+    unwrapped(finder.found)
 }
 
 /// The last two segments of a path expression (`tower_http::cors::CorsLayer::new`
