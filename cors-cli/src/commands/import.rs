@@ -91,6 +91,26 @@ fn from_chains(
     conversion
 }
 
+/// For peers that refuse a preflight whose method they do not list, even a
+/// safelisted one: notes the safelisted methods `methods` leaves out, which
+/// browsers (and corsc) let through a preflight without the server naming
+/// them.
+fn refused_safelisted(peer: &str, line: usize, methods: Option<&List>, notes: &mut Vec<String>) {
+    let Some(List::Items(methods)) = methods else {
+        return;
+    };
+    let missing: Vec<&str> = cors_policy::DEFAULT_METHODS
+        .into_iter()
+        .filter(|m| !methods.iter().any(|x| x.eq_ignore_ascii_case(m)))
+        .collect();
+    if !missing.is_empty() {
+        notes.push(format!(
+            "line {line}: {peer} refused preflights asking for {} (not in `allowed_methods`); corsc allows these safelisted methods in every preflight, as browsers do, so such a request with custom headers is allowed now",
+            missing.join(", ")
+        ));
+    }
+}
+
 /// Runs an importer of Rust source on a thread with room for deep syntax
 /// trees (the parser and visitors recurse; the source's nesting is bounded
 /// by `rust_source::parse`).

@@ -138,22 +138,7 @@ fn one(chain: &Chain<'_>, notes: &mut Vec<String>) -> Imported {
             )),
         }
     }
-    // actix-cors refuses a preflight whose method it does not list, even a
-    // safelisted one; browsers (and corsc) let GET, HEAD and POST through a
-    // preflight without the server naming them.
-    if let Some(List::Items(methods)) = &p.methods {
-        let missing: Vec<&str> = ["GET", "HEAD", "POST"]
-            .into_iter()
-            .filter(|m| !methods.iter().any(|x| x.eq_ignore_ascii_case(m)))
-            .collect();
-        if !missing.is_empty() {
-            notes.push(format!(
-                "line {}: actix-cors refused preflights asking for {} (not in `allowed_methods`); corsc allows these safelisted methods in every preflight, as browsers do, so such a request with custom headers is allowed now",
-                chain.root_line,
-                missing.join(", ")
-            ));
-        }
-    }
+    super::refused_safelisted("actix-cors", chain.root_line, p.methods.as_ref(), notes);
     if any_origin && credentials {
         notes.push(format!(
             "line {}: `allow_any_origin()` with `supports_credentials()` echoed every origin with credentials: any web site could read responses as the logged-in user; list the origins",

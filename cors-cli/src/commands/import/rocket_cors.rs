@@ -55,18 +55,7 @@ fn one(chain: &Chain<'_>, notes: &mut Vec<String>) -> Imported {
             p.allow_headers = Some(List::Items(Vec::new()));
         }
     }
-    if let Some(List::Items(methods)) = &p.methods {
-        let missing: Vec<&str> = ["GET", "HEAD", "POST"]
-            .into_iter()
-            .filter(|m| !methods.iter().any(|x| x == m))
-            .collect();
-        if !missing.is_empty() {
-            notes.push(format!(
-                "line {at}: rocket_cors refused preflights asking for {} (not in `allowed_methods`); corsc allows these safelisted methods in every preflight, as browsers do",
-                missing.join(", ")
-            ));
-        }
-    }
+    super::refused_safelisted("rocket_cors", at, p.methods.as_ref(), notes);
     p
 }
 

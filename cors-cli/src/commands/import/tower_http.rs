@@ -30,7 +30,7 @@ fn one(chain: &Chain<'_>, notes: &mut Vec<String>) -> Imported {
     let mut p = Imported {
         origins: Some(List::Items(Vec::new())),
         methods: Some(List::Items(
-            ["GET", "HEAD", "POST"].map(String::from).to_vec(),
+            cors_policy::DEFAULT_METHODS.map(String::from).to_vec(),
         )),
         allow_headers: Some(List::Items(Vec::new())),
         ..Imported::default()
