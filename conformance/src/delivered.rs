@@ -64,14 +64,16 @@ impl Delivered {
     /// status, `content-type` and error body count too.
     pub fn observed(&self, kind: &str) -> Observed {
         let by_service = self.served_by_service();
-        let mut headers = self.cors_headers();
-        if !by_service {
-            headers.extend(
-                self.header("content-type")
+        // The runtime's order, `content-type` in its place.
+        let headers = ResponseHeader::ALL
+            .into_iter()
+            .filter(|h| !(by_service && *h == ResponseHeader::ContentType))
+            .flat_map(|h| {
+                self.header(h.as_str())
                     .into_iter()
-                    .map(|v| ["content-type".to_string(), v.to_string()]),
-            );
-        }
+                    .map(move |v| [h.as_str().to_string(), v.to_string()])
+            })
+            .collect();
         let body_code = (!by_service && !self.body.is_empty()).then(|| {
             serde_json::from_str::<serde_json::Value>(&self.body)
                 .ok()

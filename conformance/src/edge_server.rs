@@ -102,7 +102,33 @@ pub fn run_corpus(target: Target) -> LiveReport {
         panic!("{target:?} is a bucket, not a server");
     };
     run_live(lines, &mut |file, select, upstream: &Upstream| {
-        serve(target, &file.compiled(select), &file.file, &upstream.url())
-            .map(|p| Box::new(p) as Box<dyn LiveServer>)
+        let compiled = file.compiled(select);
+        serve(target, &compiled, &file.file, &upstream.url()).map(|process| {
+            Box::new(Edge {
+                process,
+                fingerprint: compiled.fingerprint(),
+            }) as Box<dyn LiveServer>
+        })
     })
+}
+
+/// A proxy serving an emitted configuration: its own answers carry the
+/// policy's fingerprint.
+struct Edge {
+    process: Process,
+    fingerprint: String,
+}
+
+impl LiveServer for Edge {
+    fn addr(&self) -> std::net::SocketAddr {
+        self.process.addr()
+    }
+
+    fn log(&self) -> String {
+        self.process.log()
+    }
+
+    fn answers_fingerprint(&self) -> Option<&str> {
+        Some(&self.fingerprint)
+    }
 }

@@ -22,7 +22,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use cors_policy::emit::target::{HeaderLines, Repeated};
-use cors_runtime::{PolicySource, SimpleRequest};
+use cors_runtime::{PolicySource, ResponseHeader, SimpleRequest};
 
 use crate::{Case, CaseFile, Delivered, Observed, SERVED_BY, Select, corpus, observe};
 
@@ -373,6 +373,12 @@ pub trait LiveServer {
     fn addr(&self) -> SocketAddr;
     /// Its output so far, for failure messages.
     fn log(&self) -> String;
+    /// The fingerprint its own answers (preflights, rejections it gives
+    /// itself) always carry as `x-corsc-policy`, whatever the policy's
+    /// `fingerprint_header` says: an edge configuration's.
+    fn answers_fingerprint(&self) -> Option<&str> {
+        None
+    }
 }
 
 impl LiveServer for Process {
@@ -447,7 +453,15 @@ pub fn run_live(lines: HeaderLines, start: &mut Start<'_>) -> LiveReport {
             };
             for case in file.cases.iter().filter(|c| c.select == select) {
                 report.cases += 1;
-                let (expected, excluded) = expectation(&file, case, lines);
+                let (mut expected, excluded) = expectation(&file, case, lines);
+                if let (Some(fingerprint), Some(_)) =
+                    (server.answers_fingerprint(), expected.status)
+                {
+                    expected.headers.push([
+                        ResponseHeader::PolicyFingerprint.as_str().to_string(),
+                        fingerprint.to_string(),
+                    ]);
+                }
                 if excluded {
                     report
                         .exclusions

@@ -130,6 +130,8 @@ proptest! {
             out
         });
         for (stat, runtime, spec) in policies {
+            // One fingerprint, whichever way the policy was built.
+            prop_assert_eq!(stat.fingerprint(), runtime.policy().fingerprint());
             agree(*stat, runtime.policy(), spec, &method, &headers)?;
         }
     }

@@ -85,10 +85,18 @@ fn fix_rewrites_in_place_and_reports() {
     let report = text(&out.stderr).replace(path_arg, "fixable.toml");
     insta::assert_snapshot!("fix_report", report);
     insta::assert_snapshot!("fixed_file", std::fs::read_to_string(&path).unwrap());
-    assert_eq!(
-        text(&out.stdout),
-        "ok: 0 errors, 0 warnings, 0 notes in 1 file\n",
-        "nothing left to report after the fix"
+    // Nothing left to report after the fix: each compiled policy's
+    // fingerprint, then the summary.
+    let stdout = text(&out.stdout).replace(path_arg, "fixable.toml");
+    insta::assert_snapshot!("fixed_lint_output", stdout);
+    assert!(stdout.ends_with("\nok: 0 errors, 0 warnings, 0 notes in 1 file\n"));
+    assert!(
+        stdout
+            .lines()
+            .rev()
+            .skip(1)
+            .all(|l| l.starts_with("fingerprint ")),
+        "{stdout}"
     );
     let again = cors(&["lint", "--fix", path_arg]);
     assert!(

@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use cors_runtime::OnReject;
+use cors_runtime::{LogLevel, OnReject};
 
 use crate::pattern::{ParsedPattern, PatternError};
 
@@ -86,6 +86,12 @@ pub(crate) struct Fields {
     pub(crate) on_reject: Option<Spanned<OnReject>>,
     /// `server_origins`: the origins the service itself is served at.
     pub(crate) server_origins: Option<Spanned<Origins>>,
+    /// `report_only`.
+    pub(crate) report_only: Option<Spanned<bool>>,
+    /// `log_rejections`.
+    pub(crate) log_rejections: Option<Spanned<LogLevel>>,
+    /// `fingerprint_header`.
+    pub(crate) fingerprint_header: Option<Spanned<bool>>,
     /// `extra_origins` (profiles only): appended to the base's origins.
     pub(crate) extra_origins: Option<Spanned<Origins>>,
     /// `extra_methods` (profiles only).

@@ -47,6 +47,10 @@ pub(crate) fn policy(spec: &PolicySpec) -> Result<OwnedPolicy, BuildError> {
         max_age_value: spec.max_age.map(|m| m.to_string()).unwrap_or_default(),
         preflight_status: spec.preflight_status,
         forbid: spec.on_reject == OnReject::Forbid,
+        report_only: spec.report_only,
+        log_rejections: spec.log_rejections,
+        fingerprint_header: spec.fingerprint_header,
+        fingerprint: spec.fingerprint(),
     })
 }
 

@@ -35,7 +35,7 @@
 use std::fmt::{self, Write as _};
 use std::ops::Range;
 
-use cors_runtime::{OnReject, OwnedPolicy};
+use cors_runtime::{LogLevel, OnReject, OwnedPolicy};
 
 use crate::diagnostic::{Diagnostic, Report, Severity, Source};
 use crate::{Compiled, Selection};
@@ -78,6 +78,9 @@ pub struct PolicyBuilder {
     preflight_status: Option<u16>,
     on_reject: Option<OnReject>,
     server_origins: Vec<String>,
+    report_only: Option<bool>,
+    log_rejections: Option<LogLevel>,
+    fingerprint_header: Option<bool>,
     lints: Vec<(String, String)>,
 }
 
@@ -160,6 +163,26 @@ impl PolicyBuilder {
     ) -> Self {
         self.server_origins
             .extend(origins.into_iter().map(Into::into));
+        self
+    }
+
+    /// Evaluate and report every request, enforce nothing
+    /// (`report_only`).
+    pub fn report_only(mut self, report_only: bool) -> Self {
+        self.report_only = Some(report_only);
+        self
+    }
+
+    /// The level rejections are logged at (`log_rejections`).
+    pub fn log_rejections(mut self, level: LogLevel) -> Self {
+        self.log_rejections = Some(level);
+        self
+    }
+
+    /// Send the policy's fingerprint as `x-corsc-policy` on the answers
+    /// the adapters make (`fingerprint_header`).
+    pub fn fingerprint_header(mut self, send: bool) -> Self {
+        self.fingerprint_header = Some(send);
         self
     }
 
@@ -272,6 +295,17 @@ impl PolicyBuilder {
         }
         if !self.server_origins.is_empty() {
             d.list("server_origins", "server_origins", &self.server_origins);
+        }
+        if let Some(r) = self.report_only {
+            d.scalar("report_only", "report_only", &r.to_string());
+        }
+        if let Some(level) = self.log_rejections {
+            d.text.push_str("log_rejections = ");
+            d.value("log_rejections", None, level.as_str());
+            d.text.push('\n');
+        }
+        if let Some(f) = self.fingerprint_header {
+            d.scalar("fingerprint_header", "fingerprint_header", &f.to_string());
         }
         if !self.lints.is_empty() {
             d.text.push_str("\n[lints]\n");

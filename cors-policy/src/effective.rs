@@ -9,7 +9,7 @@
 
 use std::ops::Range;
 
-use cors_runtime::OnReject;
+use cors_runtime::{LogLevel, OnReject};
 
 use crate::ast::{Fields, List, OriginEntry, Origins, PolicyAst, Profile, Spanned};
 
@@ -58,6 +58,12 @@ pub(crate) struct Effective<'a> {
     pub(crate) on_reject: Option<&'a Spanned<OnReject>>,
     /// `server_origins` (a profile's replaces the base's).
     pub(crate) server_origins: Option<&'a Spanned<Origins>>,
+    /// `report_only`.
+    pub(crate) report_only: Option<&'a Spanned<bool>>,
+    /// `log_rejections`.
+    pub(crate) log_rejections: Option<&'a Spanned<LogLevel>>,
+    /// `fingerprint_header`.
+    pub(crate) fingerprint_header: Option<&'a Spanned<bool>>,
 }
 
 impl<'a> Effective<'a> {
@@ -117,6 +123,15 @@ impl<'a> Effective<'a> {
             server_origins: over
                 .and_then(|o| o.server_origins.as_ref())
                 .or(base.server_origins.as_ref()),
+            report_only: over
+                .and_then(|o| o.report_only.as_ref())
+                .or(base.report_only.as_ref()),
+            log_rejections: over
+                .and_then(|o| o.log_rejections.as_ref())
+                .or(base.log_rejections.as_ref()),
+            fingerprint_header: over
+                .and_then(|o| o.fingerprint_header.as_ref())
+                .or(base.fingerprint_header.as_ref()),
         }
     }
 

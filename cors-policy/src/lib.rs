@@ -104,15 +104,7 @@ impl Compiled {
     /// assert!(a.fingerprint().starts_with("fnv64:"));
     /// ```
     pub fn fingerprint(&self) -> String {
-        // FNV-1a over the canonical model's debug text (sets are ordered,
-        // so the text is the same for the same model).
-        let text = format!("{:?}", self.spec);
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in text.bytes() {
-            hash ^= u64::from(b);
-            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        format!("fnv64:{hash:016x}")
+        self.policy.fingerprint.clone()
     }
 
     /// The run-time form of the policy, without a copy.

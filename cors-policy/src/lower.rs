@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use cors_runtime::OnReject;
+use cors_runtime::{LogLevel, OnReject};
 
 use crate::effective::Effective;
 use crate::pattern::OriginPattern;
@@ -44,9 +44,34 @@ pub struct PolicySpec {
     pub on_reject: OnReject,
     /// The service's own origins (`server_origins`), canonical exact origins.
     pub server_origins: BTreeSet<OriginPattern>,
+    /// `report_only`: evaluate and report, enforce nothing.
+    pub report_only: bool,
+    /// `log_rejections`: the level rejections are logged at.
+    pub log_rejections: LogLevel,
+    /// `fingerprint_header`: the adapters' own answers carry
+    /// `x-corsc-policy`.
+    pub fingerprint_header: bool,
 }
 
 impl PolicySpec {
+    /// The policy's fingerprint ([`cors_runtime::Policy::fingerprint`]):
+    /// FNV-1a over the canonical model's debug text (sets are ordered, so
+    /// the text is the same for the same model), with `log_rejections` left
+    /// out — it changes what is logged, not what is decided.
+    pub fn fingerprint(&self) -> String {
+        let decides = PolicySpec {
+            log_rejections: LogLevel::default(),
+            ..self.clone()
+        };
+        let text = format!("{decides:?}");
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in text.bytes() {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        format!("fnv64:{hash:016x}")
+    }
+
     /// Every method an actual request may use when the policy does not allow
     /// any: the safelisted ones, which need no preflight (R18), then the
     /// policy's others, in order.
@@ -126,5 +151,8 @@ pub(crate) fn lower(p: &Effective<'_>) -> PolicySpec {
             .filter_map(|e| e.parsed.as_ref().ok())
             .map(|parsed| parsed.pattern.clone())
             .collect(),
+        report_only: p.report_only.is_some_and(|r| r.value),
+        log_rejections: p.log_rejections.map_or(LogLevel::default(), |l| l.value),
+        fingerprint_header: p.fingerprint_header.is_some_and(|f| f.value),
     }
 }

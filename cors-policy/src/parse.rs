@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use toml_edit::{Document, Item, TableLike, Value};
 
-use cors_runtime::OnReject;
+use cors_runtime::{LogLevel, OnReject};
 
 use crate::ast::{
     Fields, FileAst, LintLevel, List, OriginEntry, Origins, PolicyAst, Problem, Profile, Spanned,
@@ -227,6 +227,28 @@ impl Parser<'_> {
                         help: "write `on_reject = \"omit\"` (no CORS headers) or `on_reject = \"forbid\"` (403)".into(),
                     }),
                     None => self.wrong_type(item, &kspan, key, "\"omit\" or \"forbid\""),
+                },
+                "report_only" => match item.as_bool() {
+                    Some(b) => f.report_only = Some(Spanned::new(b, vspan)),
+                    None => self.wrong_type(item, &kspan, key, "`true` or `false`"),
+                },
+                "fingerprint_header" => match item.as_bool() {
+                    Some(b) => f.fingerprint_header = Some(Spanned::new(b, vspan)),
+                    None => self.wrong_type(item, &kspan, key, "`true` or `false`"),
+                },
+                "log_rejections" => match item.as_str() {
+                    Some(text) => match LogLevel::from_name(text) {
+                        Some(level) => f.log_rejections = Some(Spanned::new(level, vspan)),
+                        None => self.problems.push(Problem::InvalidValue {
+                            span: vspan,
+                            message: format!("log_rejections must be a level, not {text:?}"),
+                            help: format!(
+                                "write one of {} (`\"off\"` logs none)",
+                                LogLevel::ALL.map(|l| format!("`\"{}\"`", l.as_str())).join(", ")
+                            ),
+                        }),
+                    },
+                    None => self.wrong_type(item, &kspan, key, "a level such as \"info\""),
                 },
                 _ => {} // `profiles` is read by the caller.
             }

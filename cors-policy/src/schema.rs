@@ -9,7 +9,7 @@ pub const JSON_SCHEMA: &str = include_str!("../policy.schema.json");
 
 /// The keys a policy and a profile both take (a profile's replace the
 /// policy's).
-const POLICY_SETTINGS: [&str; 9] = [
+const POLICY_SETTINGS: [&str; 12] = [
     "origins",
     "methods",
     "allow_headers",
@@ -19,14 +19,17 @@ const POLICY_SETTINGS: [&str; 9] = [
     "preflight_status",
     "on_reject",
     "server_origins",
+    "report_only",
+    "log_rejections",
+    "fingerprint_header",
 ];
 
 /// Keys of a policy table: its settings and its `profiles`.
-pub const POLICY_KEYS: &[&str] = &concat::<9, 1, 10>(POLICY_SETTINGS, ["profiles"]);
+pub const POLICY_KEYS: &[&str] = &concat::<12, 1, 13>(POLICY_SETTINGS, ["profiles"]);
 
 /// Keys of a profile table: the settings it replaces and the lists it
 /// extends (`extra_<key>`).
-pub const PROFILE_KEYS: &[&str] = &concat::<9, 4, 13>(
+pub const PROFILE_KEYS: &[&str] = &concat::<12, 4, 16>(
     POLICY_SETTINGS,
     [
         "extra_origins",

@@ -3,6 +3,7 @@
 //! the identical run-time policy, or refuse with the same diagnostics.
 
 use cors_policy::{OnReject, PolicyBuilder, Selection, Source};
+use cors_runtime::LogLevel;
 use proptest::prelude::*;
 
 const ORIGINS: &[&str] = &[
@@ -35,6 +36,9 @@ struct Settings {
     credentials: Option<bool>,
     max_age: Option<u32>,
     forbid: Option<bool>,
+    report_only: Option<bool>,
+    log_rejections: Option<LogLevel>,
+    fingerprint_header: Option<bool>,
 }
 
 fn settings() -> impl Strategy<Value = Settings> {
@@ -46,9 +50,23 @@ fn settings() -> impl Strategy<Value = Settings> {
         prop::option::of(any::<bool>()),
         prop::option::of(prop::sample::select(&[0u32, 600, 7200, 100_000][..])),
         prop::option::of(any::<bool>()),
+        prop::option::of(any::<bool>()),
+        prop::option::of(prop::sample::select(&LogLevel::ALL[..])),
+        prop::option::of(any::<bool>()),
     )
         .prop_map(
-            |(origins, methods, allow_headers, expose_headers, credentials, max_age, forbid)| {
+            |(
+                origins,
+                methods,
+                allow_headers,
+                expose_headers,
+                credentials,
+                max_age,
+                forbid,
+                report_only,
+                log_rejections,
+                fingerprint_header,
+            )| {
                 Settings {
                     origins,
                     methods,
@@ -57,6 +75,9 @@ fn settings() -> impl Strategy<Value = Settings> {
                     credentials,
                     max_age,
                     forbid,
+                    report_only,
+                    log_rejections,
+                    fingerprint_header,
                 }
             },
         )
@@ -84,6 +105,15 @@ fn toml(s: &Settings) -> String {
     if let Some(f) = s.forbid {
         out += &format!("on_reject = \"{}\"\n", if f { "forbid" } else { "omit" });
     }
+    if let Some(r) = s.report_only {
+        out += &format!("report_only = {r}\n");
+    }
+    if let Some(l) = s.log_rejections {
+        out += &format!("log_rejections = \"{}\"\n", format!("{l:?}").to_lowercase());
+    }
+    if let Some(f) = s.fingerprint_header {
+        out += &format!("fingerprint_header = {f}\n");
+    }
     out
 }
 
@@ -103,6 +133,15 @@ fn builder(s: &Settings) -> PolicyBuilder {
     }
     if let Some(f) = s.forbid {
         b = b.on_reject(if f { OnReject::Forbid } else { OnReject::Omit });
+    }
+    if let Some(r) = s.report_only {
+        b = b.report_only(r);
+    }
+    if let Some(l) = s.log_rejections {
+        b = b.log_rejections(l);
+    }
+    if let Some(f) = s.fingerprint_header {
+        b = b.fingerprint_header(f);
     }
     b
 }

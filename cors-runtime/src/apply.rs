@@ -273,6 +273,10 @@ mod tests {
             max_age_value: String::new(),
             preflight_status: 204,
             forbid: false,
+            report_only: false,
+            log_rejections: Default::default(),
+            fingerprint_header: false,
+            fingerprint: String::new(),
         }
     }
 

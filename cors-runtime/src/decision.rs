@@ -295,6 +295,7 @@ impl<'a> Decision<'a> {
                 ResponseHeader::Vary,
                 fixed(FixedValue::preflight_vary(policy)),
             );
+            h.push_fingerprint(policy);
             Some(policy.preflight_status())
         } else {
             // R21: expose headers only matter on actual responses.
@@ -335,6 +336,9 @@ impl<'a> Decision<'a> {
                 ResponseHeader::ContentType,
                 policy.header_value(FixedValue::Json),
             );
+        }
+        if preflight || forbid {
+            headers.push_fingerprint(policy);
         }
         Decision {
             kind: DecisionKind::Rejected,

@@ -25,7 +25,7 @@ pub use apply::{
 };
 pub use decision::{Decision, DecisionKind, ErrorBody, ErrorFormat, Reason};
 pub use matcher::MatchedBy;
-pub use policy::{Chosen, OnReject, OwnedPolicy, Policy, PolicySource};
+pub use policy::{Chosen, LogLevel, OnReject, OwnedPolicy, Policy, PolicySource};
 pub use request::{RequestHeader, RequestParts, RequestView, SimpleRequest, SimpleValues};
 pub use response::{FixedValue, HeaderValue, ResponseHeader, ResponseHeaders};
 pub use token::{MAX_HEADER_NAME_LEN, MAX_REQUEST_HEADERS_LEN, is_token};

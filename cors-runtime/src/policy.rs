@@ -17,6 +17,57 @@ pub enum OnReject {
     Forbid,
 }
 
+/// The level of the events a policy's rejections (and a shadow's
+/// disagreements) are logged at, with the `tracing` feature
+/// (`log_rejections` in the policy file). A scanner's noise should not
+/// page anyone: rejections are `info` unless the policy says otherwise.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LogLevel {
+    /// Not logged.
+    Off,
+    /// `ERROR`.
+    Error,
+    /// `WARN`.
+    Warn,
+    /// `INFO`, the default.
+    #[default]
+    Info,
+    /// `DEBUG`.
+    Debug,
+    /// `TRACE`.
+    Trace,
+}
+
+impl LogLevel {
+    /// Every level, in the order of the policy file's spelling.
+    pub const ALL: [LogLevel; 6] = [
+        LogLevel::Off,
+        LogLevel::Error,
+        LogLevel::Warn,
+        LogLevel::Info,
+        LogLevel::Debug,
+        LogLevel::Trace,
+    ];
+
+    /// The policy file's spelling: `off`, `error`, `warn`, `info`, `debug`
+    /// or `trace`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            LogLevel::Off => "off",
+            LogLevel::Error => "error",
+            LogLevel::Warn => "warn",
+            LogLevel::Info => "info",
+            LogLevel::Debug => "debug",
+            LogLevel::Trace => "trace",
+        }
+    }
+
+    /// The level spelled `text`, as [`LogLevel::as_str`] writes it.
+    pub fn from_name(text: &str) -> Option<LogLevel> {
+        LogLevel::ALL.into_iter().find(|l| l.as_str() == text)
+    }
+}
+
 /// The data of a compiled policy. Generated code fills it in; use
 /// [`Policy`]'s accessors instead of reading it.
 #[doc(hidden)]
@@ -44,6 +95,14 @@ pub struct RawPolicy<'a> {
     pub max_age_value: &'a str,
     pub preflight_status: u16,
     pub forbid: bool,
+    /// `report_only`: evaluate and report, enforce nothing.
+    pub report_only: bool,
+    /// `log_rejections`.
+    pub log_rejections: LogLevel,
+    /// `fingerprint_header`: early answers carry `x-corsc-policy`.
+    pub fingerprint_header: bool,
+    /// [`Policy::fingerprint`].
+    pub fingerprint: &'a str,
 }
 
 /// A compiled CORS policy, ready to evaluate requests.
@@ -100,6 +159,47 @@ impl<'a> Policy<'a> {
         self.raw.preflight_status
     }
 
+    /// True for a policy that only reports (`report_only = true`): the
+    /// adapters evaluate every request and report the decision (with the
+    /// `tracing` and `metrics` features) but change neither the request
+    /// nor the response.
+    pub fn report_only(&self) -> bool {
+        self.raw.report_only
+    }
+
+    /// The level rejections are logged at (`log_rejections`).
+    pub fn log_rejections(&self) -> LogLevel {
+        self.raw.log_rejections
+    }
+
+    /// A short, stable name of the compiled policy: `fnv64:` and 16 hex
+    /// digits of a hash of its canonical form, the same on every machine
+    /// and for a static (`cors_policy!`) and a run-time (`cors_policy::load`)
+    /// build of the same policy. It changes whenever what the policy
+    /// decides changes, and not when only the file's layout, comments or
+    /// spelling do (nor its `log_rejections`). Edge configurations and, with
+    /// `fingerprint_header = true`, the adapters' own answers carry it as
+    /// `x-corsc-policy`, so an operator can tell which version each replica
+    /// serves.
+    ///
+    /// ```
+    /// use cors_runtime::{Policy, PolicySource};
+    /// static API: Policy<'static> = cors_macros::cors_policy!(toml = r#"origins = ["https://a.test"]"#);
+    /// let loaded = cors_policy::load("# the same\norigins = [ 'HTTPS://A.TEST' ]").unwrap();
+    /// assert_eq!(API.fingerprint(), loaded.policy().fingerprint());
+    /// assert!(API.fingerprint().starts_with("fnv64:"));
+    /// ```
+    pub fn fingerprint(&self) -> &'a str {
+        self.raw.fingerprint
+    }
+
+    /// True when the adapters' own answers (preflights and rejections they
+    /// answer) carry the fingerprint as `x-corsc-policy`
+    /// (`fingerprint_header = true`).
+    pub fn sends_fingerprint(&self) -> bool {
+        self.raw.fingerprint_header
+    }
+
     /// A fixed value as a decision's header value.
     pub(crate) fn header_value(&self, v: FixedValue) -> HeaderValue<'a> {
         HeaderValue::Fixed(v, self.fixed_value(v))
@@ -112,6 +212,7 @@ impl<'a> Policy<'a> {
             FixedValue::AllowHeaders => self.raw.allow_headers_value,
             FixedValue::ExposeHeaders => self.raw.expose_headers_value,
             FixedValue::MaxAge => self.raw.max_age_value,
+            FixedValue::Fingerprint => self.raw.fingerprint,
             other => other.static_text().unwrap_or(""),
         }
     }
@@ -325,6 +426,14 @@ pub struct OwnedPolicy {
     pub preflight_status: u16,
     #[doc(hidden)]
     pub forbid: bool,
+    #[doc(hidden)]
+    pub report_only: bool,
+    #[doc(hidden)]
+    pub log_rejections: LogLevel,
+    #[doc(hidden)]
+    pub fingerprint_header: bool,
+    #[doc(hidden)]
+    pub fingerprint: String,
 }
 
 impl PolicySource for OwnedPolicy {
@@ -353,6 +462,10 @@ impl PolicySource for OwnedPolicy {
                 max_age_value: &self.max_age_value,
                 preflight_status: self.preflight_status,
                 forbid: self.forbid,
+                report_only: self.report_only,
+                log_rejections: self.log_rejections,
+                fingerprint_header: self.fingerprint_header,
+                fingerprint: &self.fingerprint,
             },
         }
     }

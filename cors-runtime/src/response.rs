@@ -14,6 +14,7 @@
 //! | `Access-Control-Expose-Headers` | — | the policy's | with `*` for an any-origin policy | — |
 //! | `Vary` | `Origin, Access-Control-Request-Method, Access-Control-Request-Headers` (without `Origin` for `*`) | `Origin` unless `*` | `Origin` unless `*` | what the answer depended on |
 //! | `Content-Type` | — | — | — | `application/json` under `forbid` |
+//! | `x-corsc-policy` | the fingerprint, with `fingerprint_header` | — | — | the fingerprint on a rejection answered at once, with `fingerprint_header` |
 
 /// The response headers a decision can carry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -34,13 +35,18 @@ pub enum ResponseHeader {
     Vary,
     /// `Content-Type` of a `forbid` error body.
     ContentType,
+    /// `x-corsc-policy`: the policy's fingerprint, on the answers a policy
+    /// with `fingerprint_header = true` makes itself (as edge
+    /// configurations always do), so `cors probe` and a browser's network
+    /// tab show which version answered.
+    PolicyFingerprint,
 }
 
 impl ResponseHeader {
     /// Every response header a decision can carry. Every other list of
     /// header names (an adapter's framework names, the CLI's and the test
     /// harness's lists of CORS headers) is derived from this one.
-    pub const ALL: [ResponseHeader; 8] = [
+    pub const ALL: [ResponseHeader; 9] = [
         ResponseHeader::AllowOrigin,
         ResponseHeader::AllowCredentials,
         ResponseHeader::AllowMethods,
@@ -49,6 +55,7 @@ impl ResponseHeader {
         ResponseHeader::ExposeHeaders,
         ResponseHeader::Vary,
         ResponseHeader::ContentType,
+        ResponseHeader::PolicyFingerprint,
     ];
 
     /// Position in [`ResponseHeader::ALL`], for tables indexed by header.
@@ -57,9 +64,13 @@ impl ResponseHeader {
     }
 
     /// True for the `Access-Control-*` headers, which only CORS sets (`Vary`
-    /// and `Content-Type` are shared with the service's own).
+    /// and `Content-Type` are shared with the service's own;
+    /// `x-corsc-policy` names the policy and decides nothing).
     pub const fn is_access_control(self) -> bool {
-        !matches!(self, ResponseHeader::Vary | ResponseHeader::ContentType)
+        !matches!(
+            self,
+            ResponseHeader::Vary | ResponseHeader::ContentType | ResponseHeader::PolicyFingerprint
+        )
     }
 
     /// The lowercase header name.
@@ -73,6 +84,7 @@ impl ResponseHeader {
             ResponseHeader::ExposeHeaders => "access-control-expose-headers",
             ResponseHeader::Vary => "vary",
             ResponseHeader::ContentType => "content-type",
+            ResponseHeader::PolicyFingerprint => "x-corsc-policy",
         }
     }
 }
@@ -127,6 +139,17 @@ impl<'a> ResponseHeaders<'a> {
         self.len += 1;
     }
 
+    /// The fingerprint, on an answer the adapter makes itself, when the
+    /// policy sends it.
+    pub(crate) fn push_fingerprint(&mut self, policy: &crate::Policy<'a>) {
+        if policy.sends_fingerprint() {
+            self.push(
+                ResponseHeader::PolicyFingerprint,
+                policy.header_value(FixedValue::Fingerprint),
+            );
+        }
+    }
+
     /// Iterates over `(name, value)` pairs.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (ResponseHeader, HeaderValue<'a>)> + '_ {
         self.items[..self.len as usize].iter().copied()
@@ -179,11 +202,13 @@ pub enum FixedValue {
     VaryPreflightSite,
     /// `application/json`, the type of the `on_reject = "forbid"` body.
     Json,
+    /// The policy's fingerprint ([`crate::Policy::fingerprint`]).
+    Fingerprint,
 }
 
 impl FixedValue {
     /// Every fixed value, in a stable order.
-    pub const ALL: [FixedValue; 12] = [
+    pub const ALL: [FixedValue; 13] = [
         FixedValue::Star,
         FixedValue::True,
         FixedValue::AllowMethods,
@@ -196,6 +221,7 @@ impl FixedValue {
         FixedValue::VaryOriginSite,
         FixedValue::VaryPreflightSite,
         FixedValue::Json,
+        FixedValue::Fingerprint,
     ];
 
     /// `Vary` on preflight answers (R24): they depend on the requested method
@@ -233,7 +259,8 @@ impl FixedValue {
             FixedValue::AllowMethods
             | FixedValue::AllowHeaders
             | FixedValue::ExposeHeaders
-            | FixedValue::MaxAge => return None,
+            | FixedValue::MaxAge
+            | FixedValue::Fingerprint => return None,
         })
     }
 }

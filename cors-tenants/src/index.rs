@@ -223,6 +223,10 @@ impl Snapshot {
             max_age_value: &plan.max_age_value,
             preflight_status: plan.preflight_status,
             forbid: plan.forbid,
+            report_only: plan.report_only,
+            log_rejections: plan.log_rejections,
+            fingerprint_header: plan.fingerprint_header,
+            fingerprint: &plan.fingerprint,
         }))
     }
 

@@ -18,6 +18,8 @@ struct Output {
     reason: String,
     /// The JSON error body sent with the status (`on_reject = "forbid"`).
     body: Option<serde_json::Value>,
+    /// The compiled policy's fingerprint (`x-corsc-policy`).
+    fingerprint: String,
 }
 
 pub(crate) fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
@@ -52,6 +54,7 @@ pub(crate) fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) ->
         body: decision
             .error_body()
             .and_then(|b| serde_json::from_str(&b.to_string()).ok()),
+        fingerprint: policy.fingerprint().to_string(),
     };
     let written = if args.json {
         serde_json::to_string(&output)
@@ -84,5 +87,6 @@ fn write_human(out: &mut dyn Write, o: &Output) -> std::io::Result<()> {
     if let Some(body) = &o.body {
         writeln!(out, "body: {body}")?;
     }
+    writeln!(out, "policy fingerprint: {}", o.fingerprint)?;
     Ok(())
 }

@@ -17,6 +17,7 @@ const EXIT_FINDINGS: u8 = 1;
 
 pub(crate) fn run(args: &LintArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let mut reports = Vec::new();
+    let mut fingerprints = Vec::new();
     let mut unreadable = false;
     for path in &args.files {
         let text = match std::fs::read_to_string(path) {
@@ -39,14 +40,18 @@ pub(crate) fn run(args: &LintArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
             text
         };
         let source = Source::new(path.display().to_string(), text);
-        reports.push(if args.env {
+        let report = if args.env {
             cors_policy::env::check_with_env(&source, |name| std::env::var(name).ok())
         } else {
             cors_policy::check(&source)
-        });
+        };
+        if report.count(Severity::Error) == 0 {
+            fingerprints.extend(compiled_fingerprints(&source, args.env));
+        }
+        reports.push(report);
     }
     let written = match args.format {
-        LintFormat::Human => write_human(out, &reports, renderer(args.color)),
+        LintFormat::Human => write_human(out, &reports, &fingerprints, renderer(args.color)),
         LintFormat::Json => json::write(out, &reports),
         LintFormat::Sarif => sarif::write(out, &reports),
     };
@@ -95,9 +100,43 @@ fn renderer(choice: ColorChoice) -> Renderer {
     }
 }
 
-fn write_human(out: &mut dyn Write, reports: &[Report], renderer: Renderer) -> std::io::Result<()> {
+/// `file: policy `api`, profile `dev`: fnv64:…` for each policy and
+/// profile of a file that compiles: what `x-corsc-policy` says when that
+/// selection serves (`Policy::fingerprint`).
+fn compiled_fingerprints(source: &Source, env: bool) -> Vec<String> {
+    cors_policy::selections(source)
+        .into_iter()
+        .filter_map(|selection| {
+            let compiled = if env {
+                cors_policy::env::compile_with_env(source, &selection, |name| {
+                    std::env::var(name).ok()
+                })
+            } else {
+                cors_policy::compile(source, &selection)
+            };
+            let fingerprint = compiled.ok()?.fingerprint();
+            let which = match (&selection.policy, &selection.profile) {
+                (None, None) => String::new(),
+                (Some(p), None) => format!(" policy `{p}`"),
+                (None, Some(f)) => format!(" profile `{f}`"),
+                (Some(p), Some(f)) => format!(" policy `{p}`, profile `{f}`"),
+            };
+            Some(format!("{}{which}: {fingerprint}", source.name))
+        })
+        .collect()
+}
+
+fn write_human(
+    out: &mut dyn Write,
+    reports: &[Report],
+    fingerprints: &[String],
+    renderer: Renderer,
+) -> std::io::Result<()> {
     for report in reports {
         write!(out, "{}", report.render_with(&renderer))?;
+    }
+    for line in fingerprints {
+        writeln!(out, "fingerprint {line}")?;
     }
     let count = |s| reports.iter().map(|r| r.count(s)).sum::<usize>();
     writeln!(

@@ -22,7 +22,7 @@ use std::fmt::Write as _;
 use cors_runtime::ResponseHeader;
 
 use super::edge::{
-    Classifier, Edge, FINGERPRINT_HEADER, SEC_FETCH_SITE, Value, method, origin, site,
+    Classifier, Edge, FINGERPRINT_HEADER, SEC_FETCH_SITE, Value, method, origin, set_by_rules, site,
 };
 use super::target::{Capabilities, Capability, Full, HeaderLines, Repeated, Support, header_name};
 
@@ -43,6 +43,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
         Capability::HOSTILE_BOUNDS,
         Capability::LONG_LISTS,
         Capability::LONG_SETS,
+        Capability::REPORT_ONLY,
         Capability {
             feature: "repeated header lines",
             support: Support::Exact,
@@ -96,6 +97,7 @@ fn variable(h: ResponseHeader) -> &'static str {
         ResponseHeader::ExposeHeaders => "CORS_EXPOSE_HEADERS",
         ResponseHeader::Vary => "CORS_VARY",
         ResponseHeader::ContentType => "CORS_CONTENT_TYPE",
+        ResponseHeader::PolicyFingerprint => "CORS_FINGERPRINT",
     }
 }
 
@@ -205,7 +207,7 @@ fn body(edge: &Edge) -> String {
         let status = a.status.map_or_else(|| "-".to_string(), |s| s.to_string());
         let _ = write!(out, " CORS_ANSWER={status}");
         for h in ResponseHeader::ALL {
-            if h == ResponseHeader::ContentType {
+            if !set_by_rules(h) {
                 continue;
             }
             match a.headers.iter().find(|(n, _)| *n == h) {
@@ -285,7 +287,7 @@ fn body(edge: &Edge) -> String {
         }
     }
     for h in ResponseHeader::ALL {
-        if h == ResponseHeader::ContentType {
+        if !set_by_rules(h) {
             continue;
         }
         let var = variable(h);

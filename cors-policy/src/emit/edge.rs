@@ -445,7 +445,18 @@ fn comment_text(text: &str) -> String {
 /// it gives itself (preflights and rejections), with
 /// [`Compiled::fingerprint`]: `cors probe` reads it to tell which version
 /// of the policy a proxy serves.
-pub const FINGERPRINT_HEADER: &str = "x-corsc-policy";
+pub const FINGERPRINT_HEADER: &str = ResponseHeader::PolicyFingerprint.as_str();
+
+/// True for the headers a rule's answer sets through the per-header
+/// variables: not `Content-Type`, which goes with a `forbid` body, nor
+/// [`FINGERPRINT_HEADER`], which every answer the edge gives itself
+/// carries.
+pub(crate) fn set_by_rules(h: ResponseHeader) -> bool {
+    !matches!(
+        h,
+        ResponseHeader::ContentType | ResponseHeader::PolicyFingerprint
+    )
+}
 
 /// Builds each rule's action from the runtime's fixed values.
 struct Answers<'a, 'p> {

@@ -55,6 +55,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
             support: Support::Refused,
             note: "the format has no comment field; keep the policy file beside it",
         },
+        Capability::REPORT_ONLY,
     ],
 };
 

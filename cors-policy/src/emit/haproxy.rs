@@ -44,6 +44,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
         Capability::HOSTILE_BOUNDS,
         Capability::LONG_LISTS,
         Capability::LONG_SETS,
+        Capability::REPORT_ONLY,
         Capability {
             feature: "repeated header lines",
             support: Support::Partial,

@@ -30,7 +30,9 @@ use cors_runtime::ResponseHeader;
 
 use crate::Error;
 
-use super::edge::{Classifier, Edge, FINGERPRINT_HEADER, SEC_FETCH_SITE, Value, method};
+use super::edge::{
+    Classifier, Edge, FINGERPRINT_HEADER, SEC_FETCH_SITE, Value, method, set_by_rules,
+};
 use super::target::{Capabilities, Capability, Full, HeaderLines, Repeated, Support, header_name};
 
 /// What nginx can express of a policy.
@@ -50,6 +52,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
         Capability::HOSTILE_BOUNDS,
         Capability::LONG_LISTS,
         Capability::LONG_SETS,
+        Capability::REPORT_ONLY,
         Capability {
             feature: "repeated header lines",
             support: Support::Partial,
@@ -116,6 +119,7 @@ fn variable(h: ResponseHeader) -> &'static str {
         ResponseHeader::ExposeHeaders => "$cors_expose_headers",
         ResponseHeader::Vary => "$cors_vary",
         ResponseHeader::ContentType => "$cors_content_type",
+        ResponseHeader::PolicyFingerprint => "$cors_fingerprint",
     }
 }
 
@@ -222,7 +226,7 @@ fn body(edge: &Edge) -> String {
         let _ = write!(out, "if ($cors_state ~ {}) {{", quoted(rule.state));
         let _ = write!(out, " set $cors_rule {};", a.name);
         for h in ResponseHeader::ALL {
-            if h == ResponseHeader::ContentType {
+            if !set_by_rules(h) {
                 continue;
             }
             let v = a
@@ -258,7 +262,7 @@ fn body(edge: &Edge) -> String {
 
     out.push_str("# One line per header, empty (not sent) when the answer has none.\n");
     for h in ResponseHeader::ALL {
-        if h == ResponseHeader::ContentType {
+        if !set_by_rules(h) {
             continue;
         }
         let _ = writeln!(out, "add_header {} {} always;", header_name(h), variable(h));

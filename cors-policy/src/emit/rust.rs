@@ -52,8 +52,16 @@ pub fn policy_expr(policy: &OwnedPolicy) -> TokenStream {
         max_age_value,
         preflight_status,
         forbid,
+        report_only,
+        log_rejections,
+        fingerprint_header,
+        fingerprint,
         ..
     } = policy;
+    let log_rejections = proc_macro2::Ident::new(
+        &format!("{log_rejections:?}"),
+        proc_macro2::Span::call_site(),
+    );
     let (methods, allow_headers) = (table(methods), table(allow_headers));
     quote! {
         ::cors_runtime::Policy::__from_raw(::cors_runtime::__private::RawPolicy {
@@ -78,6 +86,10 @@ pub fn policy_expr(policy: &OwnedPolicy) -> TokenStream {
             max_age_value: #max_age_value,
             preflight_status: #preflight_status,
             forbid: #forbid,
+            report_only: #report_only,
+            log_rejections: ::cors_runtime::LogLevel::#log_rejections,
+            fingerprint_header: #fingerprint_header,
+            fingerprint: #fingerprint,
         })
     }
 }

@@ -60,6 +60,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
             support: Support::Exact,
             note: "in the rule's `ID`; S3 sends no `x-corsc-policy` header",
         },
+        Capability::REPORT_ONLY,
     ],
 };
 

@@ -155,6 +155,12 @@ impl Capability {
         support: Support::Refused,
         note: "`allow_headers`, `methods`, `expose_headers` and `server_origins` are each one expression or value of at most 2,800 bytes (about 100 names); `cors emit` refuses a longer one",
     };
+    /// `report_only = true`: what an edge cannot do.
+    pub const REPORT_ONLY: Capability = Capability {
+        feature: "`report_only`",
+        support: Support::Refused,
+        note: "an edge configuration cannot evaluate without enforcing or report what it would decide; shadow the policy in the service instead (`log_rejections` is the runtime's too: the server's access log records the status)",
+    };
     /// The runtime's bounds on hostile input.
     pub const HOSTILE_BOUNDS: Capability = Capability {
         feature: "hostile-header bounds",
@@ -213,6 +219,7 @@ pub fn header_name(h: ResponseHeader) -> &'static str {
         ResponseHeader::ExposeHeaders => "Access-Control-Expose-Headers",
         ResponseHeader::Vary => "Vary",
         ResponseHeader::ContentType => "Content-Type",
+        ResponseHeader::PolicyFingerprint => super::edge::FINGERPRINT_HEADER,
     }
 }
 
@@ -291,6 +298,12 @@ impl Target {
         source: &str,
         full: Option<&Full>,
     ) -> Result<String, crate::Error> {
+        if compiled.spec().report_only {
+            return Err(crate::Error::Emit(format!(
+                "the policy is `report_only`: {} cannot evaluate a request without enforcing the answer, nor report it; emit the policy without `report_only`, and shadow it in the service first (README, \"Observability\")",
+                self.capabilities().target
+            )));
+        }
         let edge = super::edge::Edge::new(compiled, source);
         if let Some(full) = full {
             full.check()?;
@@ -315,5 +328,31 @@ impl Target {
             (Target::S3, None) => super::s3::configuration(compiled, source)?,
             (Target::Gcs, None) => super::gcs::configuration(compiled)?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Target;
+
+    fn compiled(text: &str) -> crate::Compiled {
+        crate::compile(&crate::Source::new("p.toml", text), &Default::default()).unwrap()
+    }
+
+    #[test]
+    fn a_report_only_policy_is_refused_by_every_target() {
+        for target in Target::ALL {
+            // S3 always sends credentials, GCS never does.
+            let credentials = target == Target::S3;
+            let policy = |report_only: bool| {
+                compiled(&format!(
+                    "origins = [\"https://a.example\"]\ncredentials = {credentials}\nreport_only = {report_only}\n"
+                ))
+            };
+            let err = target.emit(&policy(true), "p.toml", None).unwrap_err();
+            assert!(err.to_string().contains("report_only"), "{target:?}: {err}");
+            let emitted = target.emit(&policy(false), "p.toml", None);
+            assert!(emitted.is_ok(), "{target:?}: {emitted:?}");
+        }
     }
 }

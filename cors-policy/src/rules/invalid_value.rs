@@ -13,7 +13,9 @@ pub(crate) static META: &RuleMeta = &RuleMeta {
     doc: r#"## What it does
 Checks every value against the schema: `credentials` is a boolean, `max_age` a
 whole number of seconds from 0, `preflight_status` 200 or 204, `on_reject`
-`"omit"` or `"forbid"`, list keys an array of strings or `"*"`, `[lints]`
+`"omit"` or `"forbid"`, `report_only` and `fingerprint_header` booleans,
+`log_rejections` one of `"off"`, `"error"`, `"warn"`, `"info"`, `"debug"`,
+`"trace"`, list keys an array of strings or `"*"`, `[lints]`
 levels `"allow"`, `"warn"` or `"deny"` (and only for rules that can be relaxed).
 
 ## Why is this bad
@@ -90,7 +92,7 @@ mod tests {
 
     #[test]
     fn values_must_fit_the_schema() {
-        let good = "origins = [\"https://a.example\"]\ncredentials = true\nmax_age = 600\npreflight_status = 200\non_reject = \"forbid\"\n";
+        let good = "origins = [\"https://a.example\"]\ncredentials = true\nmax_age = 600\npreflight_status = 200\non_reject = \"forbid\"\nreport_only = true\nlog_rejections = \"warn\"\nfingerprint_header = false\n";
         for bad in [
             "credentials = \"yes\"",
             "max_age = -1",
@@ -99,6 +101,11 @@ mod tests {
             "on_reject = \"deny\"",
             "methods = \"GET\"",
             "methods = [1]",
+            "report_only = 1",
+            "log_rejections = \"loud\"",
+            "log_rejections = \"WARN\"",
+            "log_rejections = 3",
+            "fingerprint_header = \"yes\"",
         ] {
             assert_rule(
                 "CORS003",

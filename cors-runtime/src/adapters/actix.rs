@@ -74,6 +74,7 @@ fn response_header_name(name: ResponseHeader) -> HeaderName {
         ResponseHeader::ExposeHeaders => header::ACCESS_CONTROL_EXPOSE_HEADERS,
         ResponseHeader::Vary => header::VARY,
         ResponseHeader::ContentType => header::CONTENT_TYPE,
+        ResponseHeader::PolicyFingerprint => HeaderName::from_static("x-corsc-policy"),
     }
 }
 
