@@ -11,6 +11,7 @@
 //! adapter holds no CORS logic.
 
 use crate::decision::Decision;
+use crate::observe::Observer;
 use crate::policy::Chosen;
 use crate::request::RequestView;
 use crate::response::{FixedValue, HeaderValue, ResponseHeader, ResponseHeaders};
@@ -99,6 +100,19 @@ impl<V: Clone, const N: usize> PreparedHeaders<V, N> {
         }
     }
 
+    /// The value of `name` (not `Vary`), if set.
+    pub fn value(&self, name: ResponseHeader) -> Option<&V> {
+        self.items
+            .iter()
+            .flatten()
+            .find_map(|(n, v)| (*n == name).then_some(v))
+    }
+
+    /// The `Vary` text merged into the response, if any.
+    pub fn vary_text(&self) -> Option<&'static str> {
+        self.vary.as_ref().map(|(_, text)| *text)
+    }
+
     /// True when there is nothing to write.
     pub fn is_empty(&self) -> bool {
         self.vary.is_none() && self.items.iter().all(Option::is_none)
@@ -173,24 +187,30 @@ impl<V: Clone> FixedValues<V> {
         (self.texts[v.index()] == text_id(text)).then(|| &self.values[v.index()])
     }
 
-    /// Evaluates `request` with the `chosen` policy and decides what the adapter does with it: a decision with a
+    /// Evaluates `request` with the `chosen` policy, reports the decision
+    /// to `observer`, and decides what the adapter does with it: a decision with a
     /// [`status`](Decision::status) is handed to `respond`, which makes the
     /// adapter's early answer from it (its headers go into a new response —
     /// [`FixedValues::convert`] each one, nothing to merge — with its
     /// [`error_body`](Decision::error_body) if any); any other is forwarded
     /// with its headers prepared. `echo` converts the request's `Origin`
     /// value when a decision echoes it (R18); adapters reuse the request's
-    /// own header value there.
+    /// own header value there. A `report_only` policy's decision is
+    /// reported and nothing else: the request is forwarded untouched.
     #[inline(always)]
     pub fn step<'r, R: RequestView + ?Sized, T>(
         &self,
+        observer: &Observer,
         chosen: Chosen<'r>,
         request: &'r R,
         echo: impl FnMut(&[u8]) -> Option<V>,
         respond: impl FnOnce(&Decision<'r>) -> T,
     ) -> Step<T, V> {
         let decision = chosen.evaluate(request);
-        if decision.status().is_some() {
+        observer.decision(&chosen, request, &decision);
+        if chosen.policy().report_only() {
+            Step::Forward(ForwardHeaders::default())
+        } else if decision.status().is_some() {
             Step::Respond(respond(&decision))
         } else {
             Step::Forward(self.prepare(decision.headers(), echo))

@@ -5,14 +5,17 @@
 #![forbid(unsafe_code)]
 
 mod apply;
+pub mod browser;
 mod decision;
 mod evaluate;
 mod hash;
 mod matcher;
+pub mod observe;
 pub mod origin;
 mod policy;
 mod request;
 mod response;
+pub mod shadow;
 mod table;
 mod token;
 pub mod vary;

@@ -287,6 +287,9 @@ pub struct Chosen<'a> {
     policy: &'a Policy<'a>,
     refusal: Option<Reason<'static>>,
     format: Option<(&'a ErrorFormat, Option<&'a [u8]>)>,
+    /// The tenant the request named (as read, possibly unknown) and the
+    /// plan it is evaluated under: what observers report it as.
+    tenant: Option<(&'a [u8], &'a str)>,
 }
 
 impl<'a> Chosen<'a> {
@@ -296,6 +299,7 @@ impl<'a> Chosen<'a> {
             policy,
             refusal: None,
             format: None,
+            tenant: None,
         }
     }
 
@@ -308,6 +312,7 @@ impl<'a> Chosen<'a> {
             policy,
             refusal: Some(reason),
             format: None,
+            tenant: None,
         }
     }
 
@@ -320,9 +325,36 @@ impl<'a> Chosen<'a> {
         }
     }
 
+    /// A tenant's request: `tenant` is the id the request named (the
+    /// extractor's reading, whether or not the platform knows it) and
+    /// `plan` the plan it is evaluated under. Tracing events name both;
+    /// metrics count the request under the plan, so their labels stay as
+    /// few as the plans.
+    pub fn for_tenant(self, tenant: &'a [u8], plan: &'a str) -> Self {
+        Chosen {
+            tenant: Some((tenant, plan)),
+            ..self
+        }
+    }
+
     /// The policy.
     pub fn policy(&self) -> &'a Policy<'a> {
         self.policy
+    }
+
+    /// The tenant id the request named and its plan, for a tenant's
+    /// request ([`Chosen::for_tenant`]).
+    pub fn tenant(&self) -> Option<(&'a [u8], &'a str)> {
+        self.tenant
+    }
+
+    /// What the request is reported under: the plan of a tenant's
+    /// request, otherwise the policy's name.
+    pub fn label(&self) -> &'a str {
+        match self.tenant {
+            Some((_, plan)) => plan,
+            None => self.policy.name(),
+        }
     }
 
     /// Evaluates `request` as [`Policy::evaluate`] does, with the refusal's

@@ -85,16 +85,17 @@ impl<E: TenantExtractor> PolicySource for TenantCors<E> {
             .request_id_header
             .as_deref()
             .and_then(|name| request.header(name));
-        let tenant = self
-            .extractor
-            .tenant(request)
-            .and_then(|id| snapshot.policy(id));
+        let id = self.extractor.tenant(request);
+        let tenant = id.and_then(|id| snapshot.tenant(id));
         let refusal;
         let chosen = match &tenant {
-            Some(policy) => Chosen::new(policy),
+            Some((policy, plan)) => Chosen::new(policy).for_tenant(id.unwrap_or_default(), plan),
             None => {
                 refusal = self.policy();
-                Chosen::refused(&refusal, Reason::UnknownTenant)
+                let chosen = Chosen::refused(&refusal, Reason::UnknownTenant);
+                // Counted under the default plan, named by what the
+                // request said (or nothing).
+                chosen.for_tenant(id.unwrap_or_default(), self.index.default_plan().name())
             }
         };
         f(chosen.with_format(format, request_id))

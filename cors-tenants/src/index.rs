@@ -198,6 +198,12 @@ impl Snapshot {
     /// [`crate::MAX_TENANT_ID_LEN`] is refused before any hashing, so a
     /// hostile id costs at most that many bytes of work. Never allocates.
     pub fn policy(&self, id: &[u8]) -> Option<Policy<'_>> {
+        self.tenant(id).map(|(policy, _)| policy)
+    }
+
+    /// [`Snapshot::policy`] and the name of the tenant's plan (what its
+    /// requests are counted under).
+    pub fn tenant(&self, id: &[u8]) -> Option<(Policy<'_>, &str)> {
         if id.len() > MAX_TENANT_ID_LEN {
             return None;
         }
@@ -205,10 +211,11 @@ impl Snapshot {
         // Ids are checked to be ASCII before they are stored.
         let name = std::str::from_utf8(record.id).ok()?;
         let origins = blob::decode(record.tables)?;
-        let plan = &self.platform.plans.get(usize::from(record.plan))?.policy;
+        let plan = self.platform.plans.get(usize::from(record.plan))?;
+        let (plan_name, plan) = (plan.name.as_str(), &plan.policy);
         // Built in one go from the plan's fields: going through the plan's
         // own `Policy` view copied the whole view twice per lookup.
-        Some(Policy::__from_raw(RawPolicy {
+        let policy = Policy::__from_raw(RawPolicy {
             name,
             origins,
             credentials: plan.credentials,
@@ -227,7 +234,8 @@ impl Snapshot {
             log_rejections: plan.log_rejections,
             fingerprint_header: plan.fingerprint_header,
             fingerprint: &plan.fingerprint,
-        }))
+        });
+        Some((policy, plan_name))
     }
 
     /// The (tenant, origin) lookup alone: whether tenant `id` lists

@@ -47,10 +47,13 @@ use actix_web::{Error, HttpRequest, HttpResponse};
 use pin_project_lite::pin_project;
 
 use crate::apply::{FixedValues, ForwardHeaders, ResponseHeaderSink, Step};
+use crate::browser::ResponseView;
+use crate::observe::Observer;
 use crate::policy::PolicySource;
 use crate::request::RequestParts;
 use crate::request::{RequestHeader, RequestView};
 use crate::response::ResponseHeader;
+use crate::shadow::{Asked, HeaderBytes, Lines, ShadowReport, Shadowed};
 
 // The framework's constants for the core's names (`RequestHeader::ALL`,
 // `ResponseHeader::ALL`): an exhaustive match, which measured faster than a
@@ -136,6 +139,7 @@ impl ResponseHeaderSink for ActixHeaderSink<'_> {
 struct Prepared<P> {
     source: P,
     fixed: FixedValues<ActixValue>,
+    observer: Observer,
 }
 
 /// The middleware factory: pass it to `App::wrap` or `Scope::wrap`.
@@ -170,10 +174,12 @@ impl<P: PolicySource> Cors<P> {
                 ActixValue::from_str(text).unwrap_or(ActixValue::from_static(""))
             }),
         };
+        Observer::serving(&policy.policy(), "serving");
         Cors {
             prepared: Arc::new(Prepared {
                 source: policy,
                 fixed,
+                observer: Observer::new(),
             }),
         }
     }
@@ -244,7 +250,9 @@ where
             response
         };
         let step = prepared.source.with_policy(&request, |chosen| {
-            prepared.fixed.step(chosen, &request, echo, respond)
+            prepared
+                .fixed
+                .step(&prepared.observer, chosen, &request, echo, respond)
         });
         let state = match step {
             Step::Respond(response) => State::Early {
@@ -315,6 +323,227 @@ where
                 })
             }
         }
+    }
+}
+
+impl<P: PolicySource> Cors<P> {
+    /// A shadow of `policy` ([`crate::shadow`]): wrap it around the app's
+    /// existing CORS middleware (actix-web runs the last `wrap` first, so
+    /// `.wrap(actix_cors).wrap(Cors::shadow(policy))`). It changes nothing
+    /// in the request or the response; it evaluates `policy` on every
+    /// request, compares the decision with the CORS headers the existing
+    /// middleware sent — on an error, with the response actix renders from
+    /// it — and reports each disagreement (with the `tracing` and
+    /// `metrics` features).
+    ///
+    /// ```
+    /// use actix_web::{App, HttpResponse, test, web};
+    /// use cors_runtime::Policy;
+    /// use cors_runtime::adapters::actix::Cors;
+    ///
+    /// static STRICTER: Policy<'static> = cors_macros::cors_policy!(toml = r#"
+    ///     origins = ["https://app.example.com"]
+    /// "#);
+    ///
+    /// # actix_web::rt::System::new().block_on(async {
+    /// let app = test::init_service(
+    ///     App::new()
+    ///         // Today's CORS (actix-cors, say): any origin.
+    ///         .wrap(actix_web::middleware::DefaultHeaders::new().add(("access-control-allow-origin", "*")))
+    ///         .wrap(Cors::shadow(STRICTER))
+    ///         .route("/items", web::get().to(|| async { HttpResponse::Ok().body("[]") })),
+    /// )
+    /// .await;
+    /// let request = test::TestRequest::get()
+    ///     .uri("/items")
+    ///     .insert_header(("origin", "https://evil.example"))
+    ///     .to_request();
+    /// // Served as today; the shadow reports `would_block` (and `vary`).
+    /// let response = test::call_service(&app, request).await;
+    /// assert_eq!(response.headers().get("access-control-allow-origin").unwrap(), "*");
+    /// # });
+    /// ```
+    pub fn shadow(policy: P) -> Shadow<P> {
+        Shadow {
+            state: Arc::new(ShadowState {
+                cors: Cors::new(policy),
+                report: ShadowReport::default(),
+            }),
+        }
+    }
+}
+
+/// A shadow of a policy around an app's existing CORS middleware
+/// ([`Cors::shadow`]). Cloning is cheap: the state is shared.
+#[derive(Debug)]
+pub struct Shadow<P> {
+    state: Arc<ShadowState<P>>,
+}
+
+#[derive(Debug)]
+struct ShadowState<P> {
+    cors: Cors<P>,
+    report: ShadowReport,
+}
+
+impl<P> Clone for Shadow<P> {
+    fn clone(&self) -> Self {
+        Shadow {
+            state: Arc::clone(&self.state),
+        }
+    }
+}
+
+impl<S, B, P> Transform<S, ServiceRequest> for Shadow<P>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+    B: MessageBody,
+    P: PolicySource + 'static,
+{
+    type Response = ServiceResponse<B>;
+    type Error = Error;
+    type Transform = ShadowMiddleware<S, P>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, ()>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready(Ok(ShadowMiddleware {
+            service,
+            state: Arc::clone(&self.state),
+        }))
+    }
+}
+
+/// The middleware [`Shadow`] wraps around a service.
+#[derive(Debug)]
+pub struct ShadowMiddleware<S, P> {
+    service: S,
+    state: Arc<ShadowState<P>>,
+}
+
+impl<S, B, P> Service<ServiceRequest> for ShadowMiddleware<S, P>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+    B: MessageBody,
+    P: PolicySource + 'static,
+{
+    type Response = ServiceResponse<B>;
+    type Error = Error;
+    type Future = ShadowFuture<S::Future, P>;
+
+    actix_web::dev::forward_ready!(service);
+
+    fn call(&self, request: ServiceRequest) -> Self::Future {
+        let prepared = &*self.state.cors.prepared;
+        let shadowed = prepared.source.with_policy(&request, |chosen| {
+            let decision = chosen.evaluate(&request);
+            let headers = request.headers();
+            let lines = |name| headers.get_all(name).cloned().collect();
+            let preflight = request.method() == actix_web::http::Method::OPTIONS;
+            let asked = Asked {
+                origin: lines(header::ORIGIN),
+                request_method: if preflight {
+                    lines(header::ACCESS_CONTROL_REQUEST_METHOD)
+                } else {
+                    Lines::None
+                },
+                request_headers: if preflight {
+                    lines(header::ACCESS_CONTROL_REQUEST_HEADERS)
+                } else {
+                    Lines::None
+                },
+            };
+            let origin = headers.get(header::ORIGIN);
+            Shadowed::new(
+                &chosen,
+                request.method().as_str().as_bytes(),
+                &decision,
+                asked,
+                &prepared.fixed,
+                |bytes| match origin {
+                    Some(o) if o.as_bytes() == bytes => Some(o.clone()),
+                    _ => ActixValue::from_bytes(bytes).ok(),
+                },
+            )
+        });
+        ShadowFuture {
+            future: self.service.call(request),
+            shadowed: Some(shadowed),
+            state: Arc::clone(&self.state),
+        }
+    }
+}
+
+pin_project! {
+    /// The future of [`ShadowMiddleware`]: the service's response,
+    /// unchanged, compared with the policy's decision.
+    pub struct ShadowFuture<F, P> {
+        #[pin]
+        future: F,
+        shadowed: Option<Shadowed<ActixValue>>,
+        state: Arc<ShadowState<P>>,
+    }
+}
+
+impl<F, P> std::fmt::Debug for ShadowFuture<F, P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ShadowFuture").finish_non_exhaustive()
+    }
+}
+
+impl<F, B, P> Future for ShadowFuture<F, P>
+where
+    F: Future<Output = Result<ServiceResponse<B>, Error>>,
+    P: 'static,
+{
+    type Output = Result<ServiceResponse<B>, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let mut result = std::task::ready!(this.future.poll(cx));
+        if let Some(shadowed) = this.shadowed.take() {
+            match &mut result {
+                Ok(response) => {
+                    let found = shadowed.compare(&ActixResponse(response.response()));
+                    shadowed.report(found, response.status().as_u16(), &this.state.report);
+                }
+                Err(error) => {
+                    // The answer is rendered from the error later, with
+                    // the existing middleware's mappers applied first.
+                    let state = Arc::clone(this.state);
+                    error.add_response_mapper(move |response: HttpResponse| {
+                        let found = shadowed.compare(&ActixResponse(&response));
+                        shadowed.report(found, response.status().as_u16(), &state.report);
+                        response
+                    });
+                }
+            }
+        }
+        Poll::Ready(result)
+    }
+}
+
+/// An actix response as a browser reads it.
+struct ActixResponse<'a, B>(&'a HttpResponse<B>);
+
+impl<B> ResponseView for ActixResponse<'_, B> {
+    type Values<'a>
+        = Values<'a>
+    where
+        Self: 'a;
+
+    fn status(&self) -> u16 {
+        self.0.status().as_u16()
+    }
+
+    fn header_values(&self, name: ResponseHeader) -> Values<'_> {
+        values(self.0.headers(), response_header_name(name))
+    }
+}
+
+impl HeaderBytes for ActixValue {
+    fn header_bytes(&self) -> &[u8] {
+        self.as_bytes()
     }
 }
 

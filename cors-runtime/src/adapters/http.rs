@@ -23,9 +23,12 @@ use ::http::header::{self, HeaderMap, HeaderName, HeaderValue as HttpValue};
 use ::http::{Request, Response, StatusCode, request::Parts};
 
 use crate::apply::{FixedValues, ForwardHeaders, ResponseHeaderSink};
+use crate::browser::ResponseView;
+use crate::observe::Observer;
 use crate::policy::PolicySource;
 use crate::request::{RequestHeader, RequestParts, RequestView, single};
 use crate::response::{FixedValue, HeaderValue, MAX_HEADERS, ResponseHeader};
+use crate::shadow::{Asked, Lines, Shadowed};
 
 // The `http` crate's constants for the core's names (`RequestHeader::ALL`,
 // `ResponseHeader::ALL`): an exhaustive match, which measured faster than a
@@ -209,15 +212,34 @@ pub enum Outcome {
 
 /// A policy prepared for `http` types: its fixed header values are converted
 /// once, so handling a request copies no header bytes.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct HttpCors<P> {
     source: P,
     fixed: FixedValues<HttpValue>,
+    observer: Observer,
+}
+
+impl<P: PolicySource + Clone> Clone for HttpCors<P> {
+    fn clone(&self) -> Self {
+        HttpCors {
+            source: self.source.clone(),
+            fixed: self.fixed.clone(),
+            observer: Observer::new(),
+        }
+    }
 }
 
 impl<P: PolicySource> HttpCors<P> {
-    /// Prepares `source` for use with `http` types.
+    /// Prepares `source` for use with `http` types (with the `tracing`
+    /// feature, an `INFO` event names the policy and its fingerprint).
     pub fn new(source: P) -> Self {
+        let cors = HttpCors::prepare(source);
+        Observer::serving(&cors.source.policy(), "serving");
+        cors
+    }
+
+    /// [`HttpCors::new`], without the event.
+    pub(crate) fn prepare(source: P) -> Self {
         // Fixed values were validated as header values when the policy was
         // compiled, so the fallbacks are never used. A static policy's
         // values are borrowed: cloning them is free.
@@ -230,7 +252,11 @@ impl<P: PolicySource> HttpCors<P> {
                 HttpValue::from_str(text).unwrap_or(HttpValue::from_static(""))
             }),
         };
-        HttpCors { source, fixed }
+        HttpCors {
+            source,
+            fixed,
+            observer: Observer::new(),
+        }
     }
 
     /// The policy source.
@@ -273,6 +299,10 @@ impl<P: PolicySource> HttpCors<P> {
             let view = HeaderMapView::new(request.method(), request.headers());
             let origin = view.origin();
             let decision = chosen.evaluate(&view);
+            self.observer.decision(&chosen, &view, &decision);
+            if chosen.policy().report_only() {
+                return Handled::Forward(ForwardHeaders::default());
+            }
             let Some(status) = decision.status() else {
                 return Handled::Forward(self.fixed.prepare(
                     decision.headers(),
@@ -348,6 +378,62 @@ impl<P: PolicySource> HttpCors<P> {
         *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN);
         *response.headers_mut() = map;
         Outcome::Respond(response)
+    }
+}
+
+impl<P: PolicySource> HttpCors<P> {
+    /// What a shadow keeps of `request`: the policy's decision on it and
+    /// the request headers its answer is judged by, as clones of the
+    /// request's own values (no copy of their bytes).
+    pub fn shadowed<B>(&self, request: &Request<B>) -> Shadowed<HttpValue> {
+        self.source.with_policy(request, |chosen| {
+            let view = HeaderMapView::new(request.method(), request.headers());
+            let decision = chosen.evaluate(&view);
+            let headers = request.headers();
+            let lines = |name| headers.get_all(name).iter().cloned().collect();
+            let preflight = request.method() == ::http::Method::OPTIONS;
+            let asked = Asked {
+                origin: lines(header::ORIGIN),
+                request_method: if preflight {
+                    lines(header::ACCESS_CONTROL_REQUEST_METHOD)
+                } else {
+                    Lines::None
+                },
+                request_headers: if preflight {
+                    lines(header::ACCESS_CONTROL_REQUEST_HEADERS)
+                } else {
+                    Lines::None
+                },
+            };
+            let origin = view.origin();
+            Shadowed::new(
+                &chosen,
+                request.method().as_str().as_bytes(),
+                &decision,
+                asked,
+                &self.fixed,
+                |bytes| match origin {
+                    Some(o) if o.as_bytes() == bytes => Some(o.clone()),
+                    _ => HttpValue::from_bytes(bytes).ok(),
+                },
+            )
+        })
+    }
+}
+
+/// A response as a browser reads it, for the shadow's comparison.
+impl<B> ResponseView for Response<B> {
+    type Values<'a>
+        = Values<'a>
+    where
+        B: 'a;
+
+    fn status(&self) -> u16 {
+        self.status().as_u16()
+    }
+
+    fn header_values(&self, name: ResponseHeader) -> Values<'_> {
+        values(self.headers(), response_header_name(name))
     }
 }
 

@@ -5,7 +5,7 @@ use ::http::Request;
 use arc_swap::ArcSwap;
 
 use super::http::{HandleRequest, HttpCors, Outcome};
-use crate::policy::OwnedPolicy;
+use crate::policy::{OwnedPolicy, PolicySource};
 
 /// A run-time-built policy that can be replaced while requests are in
 /// flight.
@@ -48,8 +48,9 @@ impl ReloadableHttpCors {
     /// Replaces the policy for every request that starts from now on;
     /// requests in flight finish with the one they loaded.
     pub fn store(&self, policy: OwnedPolicy) {
-        self.current
-            .store(std::sync::Arc::new(HttpCors::new(policy)));
+        let cors = HttpCors::prepare(policy);
+        crate::observe::Observer::serving(&cors.source().policy(), "reloaded");
+        self.current.store(std::sync::Arc::new(cors));
     }
 
     /// The current policy's name.

@@ -60,10 +60,13 @@ use rocket::{Build, Request, Response};
 use crate::apply::{
     EARLY_HEADERS, FixedValues, ForwardHeaders, PreparedHeaders, ResponseHeaderSink, Step,
 };
+use crate::browser::ResponseView;
+use crate::observe::Observer;
 use crate::policy::PolicySource;
 use crate::request::RequestParts;
 use crate::request::{RequestHeader, RequestView};
 use crate::response::ResponseHeader;
+use crate::shadow::{Asked, Lines, ShadowReport, Shadowed};
 
 /// Iterator over one header's values in a rocket [`HeaderMap`].
 ///
@@ -136,7 +139,19 @@ trait ScopeSource: Send + Sync {
     fn name(&self) -> String;
 
     /// The decision for `request`, its values converted with `fixed`.
-    fn state(&self, request: &Request<'_>, fixed: &FixedValues<Cow<'static, str>>) -> State;
+    fn state(
+        &self,
+        request: &Request<'_>,
+        fixed: &FixedValues<Cow<'static, str>>,
+        observer: &Observer,
+    ) -> State;
+
+    /// What a shadow keeps of `request`: the decision and what it asked.
+    fn shadowed(
+        &self,
+        request: &Request<'_>,
+        fixed: &FixedValues<Cow<'static, str>>,
+    ) -> Shadowed<Cow<'static, str>>;
 }
 
 impl<P: PolicySource + Send + Sync> ScopeSource for P {
@@ -144,7 +159,12 @@ impl<P: PolicySource + Send + Sync> ScopeSource for P {
         self.policy().name().to_string()
     }
 
-    fn state(&self, request: &Request<'_>, fixed: &FixedValues<Cow<'static, str>>) -> State {
+    fn state(
+        &self,
+        request: &Request<'_>,
+        fixed: &FixedValues<Cow<'static, str>>,
+        observer: &Observer,
+    ) -> State {
         // Rocket's values are text: the echoed origin is copied once.
         let echo = |bytes: &[u8]| {
             std::str::from_utf8(bytes)
@@ -159,11 +179,56 @@ impl<P: PolicySource + Send + Sync> ScopeSource for P {
                 .unwrap_or_default(),
             headers: fixed.prepare(decision.headers(), echo),
         };
-        let step = self.with_policy(request, |chosen| fixed.step(chosen, request, echo, respond));
+        let step = self.with_policy(request, |chosen| {
+            fixed.step(observer, chosen, request, echo, respond)
+        });
         match step {
             Step::Forward(headers) => State::Forward(headers),
             Step::Respond(early) => early,
         }
+    }
+
+    fn shadowed(
+        &self,
+        request: &Request<'_>,
+        fixed: &FixedValues<Cow<'static, str>>,
+    ) -> Shadowed<Cow<'static, str>> {
+        self.with_policy(request, |chosen| {
+            let decision = chosen.evaluate(request);
+            let lines = |name: RequestHeader| {
+                request
+                    .headers()
+                    .get(name.as_str())
+                    .map(|v| Cow::Owned(v.to_owned()))
+                    .collect()
+            };
+            let preflight = request.method() == Method::Options;
+            let asked = Asked {
+                origin: lines(RequestHeader::Origin),
+                request_method: if preflight {
+                    lines(RequestHeader::AccessControlRequestMethod)
+                } else {
+                    Lines::None
+                },
+                request_headers: if preflight {
+                    lines(RequestHeader::AccessControlRequestHeaders)
+                } else {
+                    Lines::None
+                },
+            };
+            Shadowed::new(
+                &chosen,
+                request.method().as_str().as_bytes(),
+                &decision,
+                asked,
+                fixed,
+                |bytes| {
+                    std::str::from_utf8(bytes)
+                        .ok()
+                        .map(|s| Cow::Owned(s.to_owned()))
+                },
+            )
+        })
     }
 }
 
@@ -179,6 +244,7 @@ struct Scope {
     segments: Vec<String>,
     source: SharedSource,
     fixed: FixedValues<Cow<'static, str>>,
+    observer: Arc<Observer>,
 }
 
 impl std::fmt::Debug for Scope {
@@ -249,11 +315,7 @@ impl Cors {
             b if b.starts_with('/') => b.to_string(),
             b => format!("/{b}"),
         };
-        // A static policy's values are borrowed: no copy per response.
-        let fixed = match policy.static_policy() {
-            Some(p) => FixedValues::new_static(p, Cow::Borrowed),
-            None => FixedValues::new(policy.policy(), |text| Cow::Owned(text.to_owned())),
-        };
+        let fixed = fixed_values(&policy);
         let segments: Vec<String> = base
             .split('/')
             .filter(|s| !s.is_empty())
@@ -261,11 +323,13 @@ impl Cors {
             .collect();
         let mut scopes = self.scopes;
         scopes.retain(|s| s.segments != segments);
+        Observer::serving(&policy.policy(), "serving");
         scopes.push(Scope {
             base,
             segments,
             source: Arc::new(policy),
             fixed,
+            observer: Arc::new(Observer::new()),
         });
         scopes.sort_by_key(|s| std::cmp::Reverse(s.segments.len()));
         Cors { scopes }
@@ -276,7 +340,7 @@ impl Cors {
         let Some(scope) = self.scopes.iter().find(|s| s.covers(&path)) else {
             return State::Untouched;
         };
-        scope.source.state(request, &scope.fixed)
+        scope.source.state(request, &scope.fixed, &scope.observer)
     }
 }
 
@@ -325,6 +389,122 @@ impl Fairing for Cors {
                 headers.apply(&mut RocketHeaderSink(response));
             }
         }
+    }
+}
+
+/// A shadow of a policy ([`crate::shadow`]) for a rocket app: attach it
+/// **after** the app's existing CORS fairing (rocket_cors, say), so that
+/// its response callback sees the headers that fairing set (rocket runs
+/// response callbacks in the order fairings were attached). It changes
+/// nothing in the request or the response; it evaluates the policy on
+/// every request, compares the decision with the CORS headers the
+/// response carries, and reports each disagreement (with the `tracing`
+/// and `metrics` features).
+///
+/// ```
+/// use cors_runtime::Policy;
+/// use cors_runtime::adapters::rocket::Shadow;
+/// use rocket::local::asynchronous::Client;
+///
+/// static STRICTER: Policy<'static> = cors_macros::cors_policy!(toml = r#"
+///     origins = ["https://app.example.com"]
+/// "#);
+///
+/// #[rocket::get("/items")]
+/// fn items() -> &'static str { "[]" }
+///
+/// # rocket::async_test(async {
+/// let rocket = rocket::build()
+///     // .attach(rocket_cors::CorsOptions::default().to_cors().unwrap()) — today's CORS
+///     .attach(Shadow::new(STRICTER))
+///     .mount("/", rocket::routes![items]);
+/// let client = Client::untracked(rocket).await.unwrap();
+/// let response = client
+///     .get("/items")
+///     .header(rocket::http::Header::new("origin", "https://evil.example"))
+///     .dispatch()
+///     .await;
+/// // Served as today: the shadow only reports.
+/// assert_eq!(response.status().code, 200);
+/// # });
+/// ```
+#[derive(Clone)]
+pub struct Shadow {
+    source: SharedSource,
+    fixed: FixedValues<Cow<'static, str>>,
+    report: Arc<ShadowReport>,
+}
+
+impl std::fmt::Debug for Shadow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shadow")
+            .field("policy", &self.source.name())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Shadow {
+    /// A shadow of `policy` on every path.
+    pub fn new<P: PolicySource + Send + Sync + 'static>(policy: P) -> Self {
+        let fixed = fixed_values(&policy);
+        Observer::serving(&policy.policy(), "shadowed");
+        Shadow {
+            source: Arc::new(policy),
+            fixed,
+            report: Arc::new(ShadowReport::default()),
+        }
+    }
+}
+
+/// The shadow's record of one request, in rocket's request-local cache.
+struct ShadowSlot(Option<Shadowed<Cow<'static, str>>>);
+
+#[rocket::async_trait]
+impl Fairing for Shadow {
+    fn info(&self) -> Info {
+        Info {
+            name: "corsc CORS shadow",
+            kind: Kind::Request | Kind::Response,
+        }
+    }
+
+    async fn on_request(&self, request: &mut Request<'_>, _: &mut Data<'_>) {
+        let shadowed = self.source.shadowed(request, &self.fixed);
+        request.local_cache(|| ShadowSlot(Some(shadowed)));
+    }
+
+    async fn on_response<'r>(&self, request: &'r Request<'_>, response: &mut Response<'r>) {
+        if let ShadowSlot(Some(shadowed)) = request.local_cache(|| ShadowSlot(None)) {
+            let found = shadowed.compare(&RocketResponse(response));
+            shadowed.report(found, response.status().code, &self.report);
+        }
+    }
+}
+
+/// A rocket response as a browser reads it.
+struct RocketResponse<'a, 'r>(&'a Response<'r>);
+
+impl ResponseView for RocketResponse<'_, '_> {
+    type Values<'a>
+        = RocketValues<'a>
+    where
+        Self: 'a;
+
+    fn status(&self) -> u16 {
+        self.0.status().code
+    }
+
+    fn header_values(&self, name: ResponseHeader) -> RocketValues<'_> {
+        values(self.0.headers(), name.as_str())
+    }
+}
+
+/// A policy's fixed values as rocket's: a static policy's borrowed, no
+/// copy per response.
+fn fixed_values<P: PolicySource>(policy: &P) -> FixedValues<Cow<'static, str>> {
+    match policy.static_policy() {
+        Some(p) => FixedValues::new_static(p, Cow::Borrowed),
+        None => FixedValues::new(policy.policy(), |text| Cow::Owned(text.to_owned())),
     }
 }
 

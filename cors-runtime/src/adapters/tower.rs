@@ -53,6 +53,7 @@ use tower_service::Service;
 use super::http::{HandleRequest, HeaderMapSink, HttpCors, Outcome};
 use crate::apply::ForwardHeaders;
 use crate::policy::PolicySource;
+use crate::shadow::{ShadowReport, Shadowed};
 
 /// Adds CORS to a service: `ServiceBuilder::layer`, axum's `Router::layer`
 /// and `route_layer`.
@@ -77,6 +78,51 @@ impl<P: PolicySource> CorsLayer<HttpCors<P>> {
     pub fn new(policy: P) -> Self {
         CorsLayer {
             cors: Arc::new(HttpCors::new(policy)),
+        }
+    }
+
+    /// A shadow layer for `policy` ([`crate::shadow`]): put it around the
+    /// service's existing CORS handling. It changes nothing in the request
+    /// or the response; it evaluates `policy` on every request, compares
+    /// the decision with the CORS headers the existing stack sent, and
+    /// reports each disagreement (with the `tracing` and `metrics`
+    /// features).
+    ///
+    /// ```
+    /// use cors_runtime::Policy;
+    /// use cors_runtime::adapters::tower::CorsLayer;
+    /// use tower::{Service, ServiceBuilder, ServiceExt, service_fn};
+    ///
+    /// static STRICTER: Policy<'static> = cors_macros::cors_policy!(toml = r#"
+    ///     origins = ["https://app.example.com"]
+    /// "#);
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let mut service = ServiceBuilder::new()
+    ///     .layer(CorsLayer::shadow(STRICTER))
+    ///     // Today's CORS: any origin (tower-http's `CorsLayer::permissive()`, say).
+    ///     .map_response(|mut response: http::Response<String>| {
+    ///         response.headers_mut().insert("access-control-allow-origin", "*".parse().unwrap());
+    ///         response
+    ///     })
+    ///     .service(service_fn(|_req: http::Request<()>| async {
+    ///         Ok::<_, std::convert::Infallible>(http::Response::new(String::from("[]")))
+    ///     }));
+    /// let request = http::Request::get("/items")
+    ///     .header("origin", "https://evil.example")
+    ///     .body(())
+    ///     .unwrap();
+    /// // Served as today; the shadow reports `would_block` (and `vary`).
+    /// let response = service.ready().await.unwrap().call(request).await.unwrap();
+    /// assert_eq!(response.headers()["access-control-allow-origin"], "*");
+    /// # });
+    /// ```
+    pub fn shadow(policy: P) -> ShadowLayer<P> {
+        ShadowLayer {
+            shadow: Arc::new(ShadowState {
+                cors: HttpCors::new(policy),
+                report: ShadowReport::default(),
+            }),
         }
     }
 }
@@ -261,5 +307,105 @@ impl<B: Body<Data = Bytes>> Body for CorsBody<B> {
                 SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64))
             }
         }
+    }
+}
+
+/// A shadow of a policy around a service's existing CORS handling
+/// ([`CorsLayer::shadow`]). Cloning is cheap: the state is shared.
+#[derive(Debug)]
+pub struct ShadowLayer<P> {
+    shadow: Arc<ShadowState<P>>,
+}
+
+#[derive(Debug)]
+struct ShadowState<P> {
+    cors: HttpCors<P>,
+    report: ShadowReport,
+}
+
+impl<P> Clone for ShadowLayer<P> {
+    fn clone(&self) -> Self {
+        ShadowLayer {
+            shadow: Arc::clone(&self.shadow),
+        }
+    }
+}
+
+impl<S, P> Layer<S> for ShadowLayer<P> {
+    type Service = Shadow<S, P>;
+
+    fn layer(&self, inner: S) -> Shadow<S, P> {
+        Shadow {
+            inner,
+            shadow: Arc::clone(&self.shadow),
+        }
+    }
+}
+
+/// The service [`ShadowLayer`] wraps around a service.
+#[derive(Debug)]
+pub struct Shadow<S, P> {
+    inner: S,
+    shadow: Arc<ShadowState<P>>,
+}
+
+impl<S: Clone, P> Clone for Shadow<S, P> {
+    fn clone(&self) -> Self {
+        Shadow {
+            inner: self.inner.clone(),
+            shadow: Arc::clone(&self.shadow),
+        }
+    }
+}
+
+impl<S, P, ReqBody, ResBody> Service<Request<ReqBody>> for Shadow<S, P>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    P: PolicySource,
+{
+    type Response = Response<ResBody>;
+    type Error = S::Error;
+    type Future = ShadowFuture<S::Future, P>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+        let shadowed = self.shadow.cors.shadowed(&request);
+        ShadowFuture {
+            future: self.inner.call(request),
+            shadowed: Some(shadowed),
+            shadow: Arc::clone(&self.shadow),
+        }
+    }
+}
+
+pin_project! {
+    /// The future of [`Shadow`]: the inner service's response, unchanged,
+    /// compared with the policy's decision when it arrives.
+    #[derive(Debug)]
+    pub struct ShadowFuture<F, P> {
+        #[pin]
+        future: F,
+        shadowed: Option<Shadowed<HeaderValue>>,
+        shadow: Arc<ShadowState<P>>,
+    }
+}
+
+impl<F, B, E, P> Future for ShadowFuture<F, P>
+where
+    F: Future<Output = Result<Response<B>, E>>,
+{
+    type Output = Result<Response<B>, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let result = ready!(this.future.poll(cx));
+        if let (Ok(response), Some(shadowed)) = (&result, this.shadowed.take()) {
+            let found = shadowed.compare(response);
+            shadowed.report(found, response.status().as_u16(), &this.shadow.report);
+        }
+        Poll::Ready(result)
     }
 }

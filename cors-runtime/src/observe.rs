@@ -1,0 +1,296 @@
+//! What the adapters report about each decision: a [`tracing`] event per
+//! decision that is not a plain allowed request (feature `tracing`), and a
+//! counter per policy and outcome through the [`metrics`] facade (feature
+//! `metrics`). Both are opt-in: with neither feature an [`Observer`] is a
+//! zero-sized type whose calls compile to nothing, and with them the hot
+//! path allocates nothing — events carry borrowed, escaped fields, and
+//! counters are registered once per policy, then incremented.
+//!
+//! | decision | event level | counted as (`outcome`, `reason`) |
+//! |---|---|---|
+//! | rejected | the policy's `log_rejections` (`info` unless set) | `rejected`, its code (`cors_origin_not_allowed`, …) |
+//! | preflight answered | `DEBUG` | `preflight`, `allowed` |
+//! | same-origin shortcut | `DEBUG` | `not_cors`, `same_origin` |
+//! | allowed actual request | `TRACE` | `actual`, `allowed` |
+//! | no `Origin` | `TRACE` | `not_cors`, `no_origin` |
+//!
+//! Events use the target `corsc` (filter with `RUST_LOG=corsc=debug`) and
+//! carry fields, not only a message: `outcome`, `reason`, `policy`,
+//! `tenant`, `method`, `origin`, `request_method` and `request_headers`
+//! (preflights), `status` (an answer the layer gave itself) and `enforced`
+//! (`false` under `report_only`). A request's values are escaped
+//! ([`Escaped`]) and capped at [`MAX_LOGGED`] bytes, so a hostile value
+//! can neither break a log line nor reach a terminal's control codes.
+//!
+//! [`tracing`]: https://docs.rs/tracing
+//! [`metrics`]: https://docs.rs/metrics
+
+use std::fmt::{self, Write as _};
+
+use crate::decision::{Decision, DecisionKind, Reason};
+use crate::policy::Chosen;
+#[cfg(feature = "tracing")]
+use crate::request::RequestHeader;
+use crate::request::RequestView;
+
+#[cfg(feature = "metrics")]
+mod counters;
+#[cfg(feature = "tracing")]
+pub(crate) mod events;
+
+#[cfg(feature = "metrics")]
+pub(crate) use counters::ShadowCounters;
+#[cfg(feature = "metrics")]
+pub use counters::{REQUESTS_TOTAL, SHADOW_COMPARED_TOTAL, SHADOW_DISAGREEMENTS_TOTAL};
+
+/// The most bytes of one request value an event carries; the rest is
+/// counted, not shown.
+pub const MAX_LOGGED: usize = 256;
+
+/// Every `(outcome, reason)` pair a decision is reported as, in the order
+/// of [`outcome_index`]: the `outcome` and `reason` fields of events and
+/// labels of `corsc_requests_total`.
+pub const OUTCOMES: [(&str, &str); 10] = [
+    ("actual", "allowed"),
+    ("preflight", "allowed"),
+    ("not_cors", "no_origin"),
+    ("not_cors", "same_origin"),
+    ("rejected", "cors_invalid_origin"),
+    ("rejected", "cors_origin_not_allowed"),
+    ("rejected", "cors_unknown_tenant"),
+    ("rejected", "cors_method_not_allowed"),
+    ("rejected", "cors_header_not_allowed"),
+    ("rejected", "cors_invalid_preflight"),
+];
+
+/// The position of a decision's `(outcome, reason)` in [`OUTCOMES`].
+pub fn outcome_index(decision: &Decision<'_>) -> usize {
+    match (decision.kind(), decision.reason()) {
+        (DecisionKind::Actual, _) => 0,
+        (DecisionKind::Preflight, _) => 1,
+        (DecisionKind::NotCors, Reason::SameOrigin) => 3,
+        (DecisionKind::NotCors, _) => 2,
+        (DecisionKind::Rejected, reason) => match reason.code() {
+            Some("cors_origin_not_allowed") => 5,
+            Some("cors_unknown_tenant") => 6,
+            Some("cors_method_not_allowed") => 7,
+            Some("cors_header_not_allowed") => 8,
+            Some("cors_invalid_preflight") => 9,
+            _ => 4,
+        },
+    }
+}
+
+/// Reports decisions; each adapter holds one and calls it once per
+/// request. Build it once per adapter: with the `metrics` feature it keeps
+/// the counters it registered.
+#[derive(Debug, Default)]
+pub struct Observer {
+    #[cfg(feature = "metrics")]
+    counters: counters::Counters,
+}
+
+impl Observer {
+    /// An observer with nothing registered yet.
+    pub fn new() -> Self {
+        Observer::default()
+    }
+
+    /// Reports one request's decision, taken with `chosen` (what the
+    /// adapters do right after evaluating).
+    #[inline(always)]
+    pub fn decision<R: RequestView + ?Sized>(
+        &self,
+        chosen: &Chosen<'_>,
+        request: &R,
+        decision: &Decision<'_>,
+    ) {
+        #[cfg(feature = "tracing")]
+        events::decision(chosen, request, decision);
+        #[cfg(feature = "metrics")]
+        self.counters.decision(chosen.label(), decision);
+        #[cfg(not(feature = "tracing"))]
+        let _ = request;
+        #[cfg(not(any(feature = "tracing", feature = "metrics")))]
+        let _ = (chosen, decision);
+    }
+
+    /// Reports that `policy` now serves: an `INFO` event with its name and
+    /// fingerprint, when an adapter is built and when a policy is
+    /// reloaded (`what` says which).
+    pub fn serving(policy: &crate::Policy<'_>, what: &'static str) {
+        #[cfg(feature = "tracing")]
+        events::serving(policy, what);
+        #[cfg(not(feature = "tracing"))]
+        let _ = (policy, what);
+    }
+}
+
+/// A request's bytes as a log can carry them: printable ASCII but `"`, `\`
+/// and space as is, every other byte (control bytes, non-UTF-8, non-ASCII)
+/// as `\xNN`, and at most [`MAX_LOGGED`] bytes, the rest counted.
+///
+/// ```
+/// use cors_runtime::observe::Escaped;
+/// assert_eq!(Escaped(b"https://a.example").to_string(), "https://a.example");
+/// assert_eq!(Escaped(b"a b\r\n\x1b[31m\xff").to_string(), r"a\x20b\x0d\x0a\x1b[31m\xff");
+/// assert!(Escaped(&[b'a'; 1000]).to_string().ends_with("... (744 more bytes)"));
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Escaped<'a>(pub &'a [u8]);
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut budget = Budget::new(f);
+        budget.bytes(self.0)?;
+        budget.finish()
+    }
+}
+
+/// Every line of one request header, escaped and joined by `,`, within one
+/// [`MAX_LOGGED`] budget.
+#[cfg(feature = "tracing")]
+pub(crate) struct HeaderText<'r, R: ?Sized> {
+    pub(crate) request: &'r R,
+    pub(crate) name: RequestHeader,
+}
+
+#[cfg(feature = "tracing")]
+impl<R: RequestView + ?Sized> fmt::Display for HeaderText<'_, R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut budget = Budget::new(f);
+        for (i, line) in self.request.header_values(self.name).enumerate() {
+            if i > 0 {
+                budget.bytes(b",")?;
+            }
+            budget.bytes(line)?;
+        }
+        budget.finish()
+    }
+}
+
+/// Writes escaped bytes until [`MAX_LOGGED`] input bytes are shown, then
+/// counts the rest.
+struct Budget<'f, 'g> {
+    f: &'f mut fmt::Formatter<'g>,
+    shown: usize,
+    hidden: usize,
+}
+
+impl<'f, 'g> Budget<'f, 'g> {
+    fn new(f: &'f mut fmt::Formatter<'g>) -> Self {
+        Budget {
+            f,
+            shown: 0,
+            hidden: 0,
+        }
+    }
+
+    fn bytes(&mut self, bytes: &[u8]) -> fmt::Result {
+        let room = MAX_LOGGED - self.shown;
+        let (show, hide) = bytes.split_at(bytes.len().min(room));
+        self.shown += show.len();
+        self.hidden += hide.len();
+        for &b in show {
+            if b.is_ascii_graphic() && b != b'"' && b != b'\\' {
+                self.f.write_char(char::from(b))?;
+            } else {
+                write!(self.f, "\\x{b:02x}")?;
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> fmt::Result {
+        if self.hidden > 0 {
+            write!(self.f, "... ({} more bytes)", self.hidden)?;
+        }
+        Ok(())
+    }
+}
+
+/// A text built by the crate around request values (a [`Reason`]'s
+/// sentence) made safe for a log line: printable ASCII as is, anything
+/// else escaped (`\xNN`, `\u{…}`), cut after `4 × MAX_LOGGED` characters.
+#[cfg(feature = "tracing")]
+pub(crate) struct Sanitized<T>(pub(crate) T);
+
+#[cfg(feature = "tracing")]
+impl<T: fmt::Display> fmt::Display for Sanitized<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct Filter<'f, 'g> {
+            f: &'f mut fmt::Formatter<'g>,
+            left: usize,
+            cut: bool,
+        }
+        impl fmt::Write for Filter<'_, '_> {
+            fn write_str(&mut self, s: &str) -> fmt::Result {
+                for c in s.chars() {
+                    if self.left == 0 {
+                        self.cut = true;
+                        return Ok(());
+                    }
+                    self.left -= 1;
+                    match c {
+                        ' '..='~' => self.f.write_char(c)?,
+                        c if c.is_ascii() => write!(self.f, "\\x{:02x}", c as u32)?,
+                        c => write!(self.f, "\\u{{{:x}}}", c as u32)?,
+                    }
+                }
+                Ok(())
+            }
+        }
+        let mut filter = Filter {
+            f,
+            left: 4 * MAX_LOGGED,
+            cut: false,
+        };
+        write!(filter, "{}", self.0)?;
+        if filter.cut {
+            filter.f.write_str("...")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(feature = "tracing")]
+    use crate::SimpleRequest;
+
+    #[test]
+    fn rejection_codes_and_outcomes_agree() {
+        for (outcome, reason) in OUTCOMES {
+            assert_eq!(
+                outcome == "rejected",
+                reason.starts_with("cors_"),
+                "{reason}"
+            );
+        }
+    }
+
+    #[test]
+    #[cfg(feature = "tracing")]
+    fn hostile_values_are_escaped_and_capped() {
+        let long = vec![b'\n'; 10_000];
+        let text = Escaped(&long).to_string();
+        assert_eq!(text.len(), 4 * MAX_LOGGED + "... (9744 more bytes)".len());
+        assert!(!text.bytes().any(|b| b.is_ascii_control()));
+        let headers = [
+            ("Access-Control-Request-Headers", &b"a,b"[..]),
+            ("Access-Control-Request-Headers", b"c\x00"),
+        ];
+        let request = SimpleRequest::new(b"OPTIONS", &headers);
+        let joined = HeaderText {
+            request: &request,
+            name: RequestHeader::AccessControlRequestHeaders,
+        };
+        assert_eq!(joined.to_string(), r"a,b,c\x00");
+        let sentence = Sanitized("the element \"\u{202e}x\n\" is not a name");
+        assert_eq!(
+            sentence.to_string(),
+            r#"the element "\u{202e}x\x0a" is not a name"#
+        );
+    }
+}

@@ -1,0 +1,89 @@
+//! The `tracing` side of an [`Observer`](super::Observer): one event per
+//! decision at the level the module table gives, with escaped fields.
+
+use tracing::field::{DisplayValue, display};
+
+use super::{Escaped, HeaderText, OUTCOMES, Sanitized, outcome_index};
+use crate::decision::{Decision, DecisionKind, Reason};
+use crate::policy::{Chosen, LogLevel};
+use crate::request::{RequestHeader, RequestView};
+
+/// The target every event of the crate uses.
+pub(crate) const TARGET: &str = "corsc";
+
+/// `tracing::event!` at a level chosen at run time: a callsite per level,
+/// so each keeps tracing's cached interest and costs a load and a compare
+/// when filtered out.
+macro_rules! event_at {
+    ($level:expr, $($rest:tt)+) => {
+        match $level {
+            LogLevel::Off => {}
+            LogLevel::Error => tracing::event!(target: TARGET, tracing::Level::ERROR, $($rest)+),
+            LogLevel::Warn => tracing::event!(target: TARGET, tracing::Level::WARN, $($rest)+),
+            LogLevel::Info => tracing::event!(target: TARGET, tracing::Level::INFO, $($rest)+),
+            LogLevel::Debug => tracing::event!(target: TARGET, tracing::Level::DEBUG, $($rest)+),
+            LogLevel::Trace => tracing::event!(target: TARGET, tracing::Level::TRACE, $($rest)+),
+        }
+    };
+}
+pub(crate) use event_at;
+
+/// The level a decision is logged at.
+pub(crate) fn level(chosen: &Chosen<'_>, decision: &Decision<'_>) -> LogLevel {
+    match (decision.kind(), decision.reason()) {
+        (DecisionKind::Rejected, _) => chosen.policy().log_rejections(),
+        (DecisionKind::Preflight, _) | (DecisionKind::NotCors, Reason::SameOrigin) => {
+            LogLevel::Debug
+        }
+        _ => LogLevel::Trace,
+    }
+}
+
+/// The `tenant` field: the id the request named, escaped.
+pub(crate) fn tenant<'a>(chosen: &Chosen<'a>) -> Option<DisplayValue<Escaped<'a>>> {
+    chosen.tenant().map(|(id, _)| display(Escaped(id)))
+}
+
+/// One request header's lines as a field, for preflights only.
+pub(crate) fn preflight_field<'r, R: RequestView + ?Sized>(
+    request: &'r R,
+    name: RequestHeader,
+) -> Option<DisplayValue<HeaderText<'r, R>>> {
+    (request.method() == b"OPTIONS").then_some(display(HeaderText { request, name }))
+}
+
+#[inline(always)]
+pub(super) fn decision<R: RequestView + ?Sized>(
+    chosen: &Chosen<'_>,
+    request: &R,
+    decision: &Decision<'_>,
+) {
+    let level = level(chosen, decision);
+    let (outcome, reason) = OUTCOMES[outcome_index(decision)];
+    event_at!(
+        level,
+        outcome,
+        reason,
+        policy = chosen.label(),
+        tenant = tenant(chosen),
+        method = %Escaped(request.method()),
+        origin = %HeaderText { request, name: RequestHeader::Origin },
+        request_method = preflight_field(request, RequestHeader::AccessControlRequestMethod),
+        request_headers = preflight_field(request, RequestHeader::AccessControlRequestHeaders),
+        status = decision.status(),
+        enforced = !chosen.policy().report_only(),
+        "{}",
+        Sanitized(decision.reason())
+    );
+}
+
+pub(super) fn serving(policy: &crate::Policy<'_>, what: &'static str) {
+    tracing::event!(
+        target: TARGET,
+        tracing::Level::INFO,
+        policy = policy.name(),
+        fingerprint = policy.fingerprint(),
+        report_only = policy.report_only(),
+        "CORS policy {what}"
+    );
+}
