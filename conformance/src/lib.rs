@@ -10,6 +10,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod capture;
 pub mod dangerous;
 mod delivered;
 pub mod edge_server;

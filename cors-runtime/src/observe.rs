@@ -126,15 +126,17 @@ impl Observer {
     }
 }
 
-/// A request's bytes as a log can carry them: printable ASCII but `"`, `\`
-/// and space as is, every other byte (control bytes, non-UTF-8, non-ASCII)
-/// as `\xNN`, and at most [`MAX_LOGGED`] bytes, the rest counted.
+/// A request's bytes as a log can carry them: printable ASCII but `"` and
+/// `\` as is, every other byte (space, control bytes, non-UTF-8,
+/// non-ASCII) as `\xNN`, and at most [`MAX_LOGGED`] bytes, the rest
+/// counted — so a value is one word a terminal shows as text and a
+/// key=value reader keeps whole.
 ///
 /// ```
 /// use cors_runtime::observe::Escaped;
 /// assert_eq!(Escaped(b"https://a.example").to_string(), "https://a.example");
 /// assert_eq!(Escaped(b"a b\r\n\x1b[31m\xff").to_string(), r"a\x20b\x0d\x0a\x1b[31m\xff");
-/// assert!(Escaped(&[b'a'; 1000]).to_string().ends_with("... (744 more bytes)"));
+/// assert!(Escaped(&[b'a'; 1000]).to_string().ends_with("...(+744bytes)"));
 /// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Escaped<'a>(pub &'a [u8]);
@@ -203,7 +205,8 @@ impl<'f, 'g> Budget<'f, 'g> {
 
     fn finish(self) -> fmt::Result {
         if self.hidden > 0 {
-            write!(self.f, "... ({} more bytes)", self.hidden)?;
+            // No space: a logfmt reader keeps the field whole.
+            write!(self.f, "...(+{}bytes)", self.hidden)?;
         }
         Ok(())
     }
@@ -275,7 +278,7 @@ mod tests {
     fn hostile_values_are_escaped_and_capped() {
         let long = vec![b'\n'; 10_000];
         let text = Escaped(&long).to_string();
-        assert_eq!(text.len(), 4 * MAX_LOGGED + "... (9744 more bytes)".len());
+        assert_eq!(text.len(), 4 * MAX_LOGGED + "...(+9744bytes)".len());
         assert!(!text.bytes().any(|b| b.is_ascii_control()));
         let headers = [
             ("Access-Control-Request-Headers", &b"a,b"[..]),
