@@ -113,7 +113,8 @@ pub fn capture<T>(run: impl FnOnce() -> T) -> Reports<T> {
 
 impl<T> Reports<T> {
     /// Every counter with its labels (sorted `name=value` pairs joined by
-    /// `,`) and value; counters never incremented are left out.
+    /// `,`) and value; counters never incremented are left out. Taking
+    /// them resets them (the recorder's snapshot drains its counters).
     pub fn counters(&self) -> BTreeMap<(String, String), u64> {
         self.snapshotter
             .snapshot()

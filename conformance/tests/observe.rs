@@ -45,8 +45,11 @@ fn h(name: &'static str, value: &[u8]) -> (&'static str, Vec<u8>) {
     (name, value.to_vec())
 }
 
+/// What a request must report: level, outcome, reason.
+type Report = Option<(Level, &'static str, &'static str)>;
+
 /// The script every framework runs, with what each request must report.
-fn script() -> Vec<(Request, Option<(Level, &'static str, &'static str)>)> {
+fn script() -> Vec<(Request, Report)> {
     let app = b"https://app.example.com";
     vec![
         (

@@ -392,14 +392,19 @@ impl Fairing for Cors {
     }
 }
 
-/// A shadow of a policy ([`crate::shadow`]) for a rocket app: attach it
-/// **after** the app's existing CORS fairing (rocket_cors, say), so that
-/// its response callback sees the headers that fairing set (rocket runs
-/// response callbacks in the order fairings were attached). It changes
+/// A shadow of a policy ([`crate::shadow`]) for a rocket app. It changes
 /// nothing in the request or the response; it evaluates the policy on
 /// every request, compares the decision with the CORS headers the
 /// response carries, and reports each disagreement (with the `tracing`
 /// and `metrics` features).
+///
+/// A CORS fairing (rocket_cors, or this crate's [`Cors`]) rewrites the
+/// requests it answers itself — to `GET` its own route — before routing,
+/// and adds its headers when the response is made; rocket runs fairings in
+/// the order they were attached. So wrap the existing fairing,
+/// [`Shadow::around`]: the shadow reads each request before that fairing
+/// changes it and each response after it has written its headers. With
+/// CORS written in the routes themselves, attach [`Shadow::new`] alone.
 ///
 /// ```
 /// use cors_runtime::Policy;
@@ -415,7 +420,7 @@ impl Fairing for Cors {
 ///
 /// # rocket::async_test(async {
 /// let rocket = rocket::build()
-///     // .attach(rocket_cors::CorsOptions::default().to_cors().unwrap()) — today's CORS
+///     // Today's CORS fairing, wrapped: `Shadow::around(STRICTER, rocket_cors_fairing)`.
 ///     .attach(Shadow::new(STRICTER))
 ///     .mount("/", rocket::routes![items]);
 /// let client = Client::untracked(rocket).await.unwrap();
@@ -428,17 +433,18 @@ impl Fairing for Cors {
 /// assert_eq!(response.status().code, 200);
 /// # });
 /// ```
-#[derive(Clone)]
 pub struct Shadow {
     source: SharedSource,
     fixed: FixedValues<Cow<'static, str>>,
-    report: Arc<ShadowReport>,
+    report: ShadowReport,
+    existing: Option<Box<dyn Fairing>>,
 }
 
 impl std::fmt::Debug for Shadow {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Shadow")
             .field("policy", &self.source.name())
+            .field("around", &self.existing.as_ref().map(|e| e.info().name))
             .finish_non_exhaustive()
     }
 }
@@ -451,7 +457,22 @@ impl Shadow {
         Shadow {
             source: Arc::new(policy),
             fixed,
-            report: Arc::new(ShadowReport::default()),
+            report: ShadowReport::default(),
+            existing: None,
+        }
+    }
+
+    /// A shadow of `policy` around `existing`, the app's CORS fairing: attach
+    /// this in its place. It passes every callback on to `existing`, and
+    /// reads each request before `existing` does and each response after.
+    pub fn around<P, F>(policy: P, existing: F) -> Self
+    where
+        P: PolicySource + Send + Sync + 'static,
+        F: Fairing,
+    {
+        Shadow {
+            existing: Some(Box::new(existing)),
+            ..Shadow::new(policy)
         }
     }
 }
@@ -462,21 +483,51 @@ struct ShadowSlot(Option<Shadowed<Cow<'static, str>>>);
 #[rocket::async_trait]
 impl Fairing for Shadow {
     fn info(&self) -> Info {
+        let existing = self.existing.as_ref().map(|f| f.info().kind);
         Info {
             name: "corsc CORS shadow",
-            kind: Kind::Request | Kind::Response,
+            kind: existing.map_or(Kind::Request | Kind::Response, |kind| {
+                kind | Kind::Request | Kind::Response
+            }),
         }
     }
 
-    async fn on_request(&self, request: &mut Request<'_>, _: &mut Data<'_>) {
+    async fn on_ignite(&self, rocket: rocket::Rocket<Build>) -> fairing::Result {
+        match &self.existing {
+            Some(existing) if existing.info().kind.is(Kind::Ignite) => {
+                existing.on_ignite(rocket).await
+            }
+            _ => Ok(rocket),
+        }
+    }
+
+    async fn on_liftoff(&self, rocket: &rocket::Rocket<rocket::Orbit>) {
+        if let Some(existing) = &self.existing {
+            existing.on_liftoff(rocket).await;
+        }
+    }
+
+    async fn on_request(&self, request: &mut Request<'_>, data: &mut Data<'_>) {
         let shadowed = self.source.shadowed(request, &self.fixed);
         request.local_cache(|| ShadowSlot(Some(shadowed)));
+        if let Some(existing) = &self.existing {
+            existing.on_request(request, data).await;
+        }
     }
 
     async fn on_response<'r>(&self, request: &'r Request<'_>, response: &mut Response<'r>) {
+        if let Some(existing) = &self.existing {
+            existing.on_response(request, response).await;
+        }
         if let ShadowSlot(Some(shadowed)) = request.local_cache(|| ShadowSlot(None)) {
             let found = shadowed.compare(&RocketResponse(response));
             shadowed.report(found, response.status().code, &self.report);
+        }
+    }
+
+    async fn on_shutdown(&self, rocket: &rocket::Rocket<rocket::Orbit>) {
+        if let Some(existing) = &self.existing {
+            existing.on_shutdown(rocket).await;
         }
     }
 }
