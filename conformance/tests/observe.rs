@@ -27,6 +27,11 @@ log_rejections = "warn"
 origins = ["https://app.example.com"]
 log_rejections = "off"
 
+[policies.dev]
+origins = ["https://app.example.com"]
+methods = ["PUT"]
+fingerprint_header = true
+
 [policies.watching]
 origins = ["https://app.example.com"]
 methods = ["GET", "PUT"]
@@ -187,6 +192,32 @@ fn check_reports(
         reports.events
     );
     assert_eq!(reports.counters().values().sum::<u64>(), 1);
+
+    // `fingerprint_header`: the layer's own answers name the policy.
+    let dev = policy("dev");
+    let fingerprinted = [
+        (
+            "OPTIONS",
+            vec![h("origin", b"https://app.example.com"), h("access-control-request-method", b"PUT")],
+        ),
+        (
+            "OPTIONS",
+            vec![h("origin", b"https://evil.example"), h("access-control-request-method", b"PUT")],
+        ),
+        ("GET", vec![h("origin", b"https://app.example.com")]),
+    ];
+    let answers = send(&dev, &fingerprinted);
+    let fingerprint_of = |(_, headers): &Response| {
+        headers
+            .iter()
+            .find(|(n, _)| n == "x-corsc-policy")
+            .map(|(_, v)| v.clone())
+    };
+    let fingerprint = Some(dev.policy().fingerprint().to_string());
+    assert_eq!(fingerprint_of(&answers[0]), fingerprint, "{framework}: {answers:?}");
+    assert_eq!(fingerprint_of(&answers[1]), fingerprint, "{framework}");
+    assert_eq!(fingerprint_of(&answers[2]), None, "{framework}: the service answered");
+    assert_eq!(fingerprint_of(&send(&observed, &fingerprinted[..1])[0]), None);
 
     // `report_only`: the service answers as if there were no CORS layer;
     // the decisions are reported as not enforced.
@@ -477,6 +508,45 @@ fn hostile_values_never_break_a_log_line() {
         text.lines().all(|l| l.len() < 8 * 1024),
         "no line carries a whole hostile value"
     );
+    // Past what HTTP parsers accept: control bytes, escape sequences, NUL.
+    let mut extra = String::new();
+    let nasty: [&[u8]; 4] = [
+        b"https://a.example\r\nX-Injected: 1",
+        b"\x1b[2J\x1b]0;owned\x07https://a.example",
+        b"https://a.example\x00\x7f\xc0\xaf",
+        &[b'\n'; 9000],
+    ];
+    {
+        let buffer = Buffer::default();
+        let writer = buffer.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(Level::TRACE)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        let policy = cors_policy::load("origins = [\"https://a.example\"]").unwrap();
+        tracing::subscriber::with_default(subscriber, || {
+            for value in nasty {
+                let view = policy.policy();
+                let chosen = cors_runtime::Chosen::new(&view);
+                let headers = [
+                    ("Origin", value),
+                    ("Access-Control-Request-Method", value),
+                    ("Access-Control-Request-Headers", value),
+                ];
+                for method in [&b"GET"[..], b"OPTIONS", value] {
+                    let request = SimpleRequest::new(method, &headers);
+                    let decision = chosen.evaluate(&request);
+                    observer.decision(&chosen, &request, &decision);
+                }
+            }
+        });
+        extra.push_str(&String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap());
+    }
+    assert_eq!(extra.lines().count(), 3 * nasty.len(), "{extra}");
+    assert!(!extra.bytes().any(|b| b.is_ascii_control() && b != b'\n'), "{extra}");
+    assert!(!extra.contains("X-Injected: 1") && extra.contains(r"\x0d\x0aX-Injected:\x201"));
+
     let hostile = files.iter().flat_map(|f| &f.cases).filter(|c| {
         c.header_pairs()
             .iter()
