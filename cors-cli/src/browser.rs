@@ -15,6 +15,7 @@ const NORMALISED_METHODS: [&str; 6] = ["DELETE", "GET", "HEAD", "OPTIONS", "POST
 use cors_policy::fetch::{
     FORBIDDEN_METHODS, SAFELISTED_RESPONSE_HEADERS, is_forbidden_request_header,
 };
+use cors_runtime::browser;
 
 /// A `fetch()` as a page makes it.
 #[derive(Clone, Debug)]
@@ -262,67 +263,85 @@ pub(crate) fn console_message(request: &BrowserRequest, stage: Stage, block: &Bl
     message
 }
 
-/// The CORS check (R18, R19).
-fn cors_check(request: &BrowserRequest, headers: &Headers) -> Result<(), Block> {
-    let acao = lines(headers, "access-control-allow-origin");
-    let Some(first) = acao.first() else {
-        return Err(Block::MissingAllowOrigin);
-    };
-    if acao.len() > 1 || first.contains(',') {
-        return Err(Block::MultipleAllowOrigin(acao.join(", ")));
-    }
-    if *first == "*" {
-        if request.credentials {
-            return Err(Block::WildcardWithCredentials);
-        }
-    } else if *first != request.origin {
-        return Err(Block::AllowOriginMismatch(first.to_string()));
-    }
-    if request.credentials {
-        let acac = lines(headers, "access-control-allow-credentials").join(", ");
-        if acac != "true" {
-            return Err(Block::InvalidAllowCredentials(acac));
-        }
-    }
-    Ok(())
+/// A response's status and headers as the runtime's browser model reads
+/// them.
+struct Answer<'a> {
+    status: u16,
+    headers: &'a Headers,
 }
 
-/// Checks a preflight response (R12–R15). Chromium checks the CORS headers
-/// before the status.
+impl cors_runtime::browser::ResponseView for Answer<'_> {
+    type Values<'a>
+        = std::vec::IntoIter<&'a [u8]>
+    where
+        Self: 'a;
+
+    fn status(&self) -> u16 {
+        self.status
+    }
+
+    fn header_values(&self, name: cors_runtime::ResponseHeader) -> Self::Values<'_> {
+        self.headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name.as_str()))
+            .map(|(_, v)| v.trim().as_bytes())
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+}
+
+/// The runtime's verdict with the values Chromium's message quotes.
+fn worded(request: &BrowserRequest, headers: &Headers, block: browser::Block<'_>) -> Block {
+    use browser::Block as B;
+    match block {
+        B::MissingAllowOrigin => Block::MissingAllowOrigin,
+        B::MultipleAllowOrigin => {
+            Block::MultipleAllowOrigin(lines(headers, "access-control-allow-origin").join(", "))
+        }
+        B::WildcardWithCredentials => Block::WildcardWithCredentials,
+        B::AllowOriginMismatch => Block::AllowOriginMismatch(
+            lines(headers, "access-control-allow-origin")
+                .first()
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+        ),
+        B::InvalidAllowCredentials => Block::InvalidAllowCredentials(
+            lines(headers, "access-control-allow-credentials").join(", "),
+        ),
+        B::PreflightStatus(status) => Block::PreflightStatus(status),
+        B::MethodNotAllowed => Block::MethodNotAllowed(request.method.clone()),
+        B::HeaderNotAllowed(name) => {
+            Block::HeaderNotAllowed(String::from_utf8_lossy(name).into_owned())
+        }
+    }
+}
+
+/// Checks a preflight response (R12–R15) with the runtime's model of the
+/// browser, in Chromium's order (the CORS headers before the status).
 pub(crate) fn check_preflight(
     request: &BrowserRequest,
     status: u16,
     headers: &Headers,
 ) -> Result<(), Block> {
-    cors_check(request, headers)?;
-    if !(200..300).contains(&status) {
-        return Err(Block::PreflightStatus(status));
-    }
-    let methods = list(headers, "access-control-allow-methods");
-    let any_method = !request.credentials && methods.iter().any(|m| m == "*");
-    if !SAFELISTED_METHODS.contains(&request.method.as_str())
-        && !any_method
-        && !methods.contains(&request.method)
-    {
-        return Err(Block::MethodNotAllowed(request.method.clone()));
-    }
-    let allowed = list(headers, "access-control-allow-headers");
-    let any_header = !request.credentials && allowed.iter().any(|h| h == "*");
-    for name in request.unsafe_header_names() {
-        let listed = allowed.iter().any(|h| h.eq_ignore_ascii_case(&name));
-        // `*` never covers Authorization (R15); Chromium 156 still lets it
-        // through with a deprecation warning, other browsers do not.
-        let covered = any_header && name != "authorization";
-        if !(listed || covered) {
-            return Err(Block::HeaderNotAllowed(name));
-        }
-    }
-    Ok(())
+    let names = request.unsafe_header_names();
+    browser::check_preflight(
+        &Answer { status, headers },
+        request.origin.as_bytes(),
+        request.method.as_bytes(),
+        names.iter().map(String::as_bytes),
+        request.credentials,
+    )
+    .map_err(|block| worded(request, headers, block))
 }
 
 /// Checks an actual response (R18–R20): the status does not matter.
 pub(crate) fn check_actual(request: &BrowserRequest, headers: &Headers) -> Result<(), Block> {
-    cors_check(request, headers)
+    browser::cors_check(
+        &Answer { status: 0, headers },
+        request.origin.as_bytes(),
+        request.credentials,
+    )
+    .map_err(|block| worded(request, headers, block))
 }
 
 /// The response headers the page can read (R7, R21), of those present.
