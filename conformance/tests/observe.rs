@@ -198,11 +198,17 @@ fn check_reports(
     let fingerprinted = [
         (
             "OPTIONS",
-            vec![h("origin", b"https://app.example.com"), h("access-control-request-method", b"PUT")],
+            vec![
+                h("origin", b"https://app.example.com"),
+                h("access-control-request-method", b"PUT"),
+            ],
         ),
         (
             "OPTIONS",
-            vec![h("origin", b"https://evil.example"), h("access-control-request-method", b"PUT")],
+            vec![
+                h("origin", b"https://evil.example"),
+                h("access-control-request-method", b"PUT"),
+            ],
         ),
         ("GET", vec![h("origin", b"https://app.example.com")]),
     ];
@@ -214,10 +220,21 @@ fn check_reports(
             .map(|(_, v)| v.clone())
     };
     let fingerprint = Some(dev.policy().fingerprint().to_string());
-    assert_eq!(fingerprint_of(&answers[0]), fingerprint, "{framework}: {answers:?}");
+    assert_eq!(
+        fingerprint_of(&answers[0]),
+        fingerprint,
+        "{framework}: {answers:?}"
+    );
     assert_eq!(fingerprint_of(&answers[1]), fingerprint, "{framework}");
-    assert_eq!(fingerprint_of(&answers[2]), None, "{framework}: the service answered");
-    assert_eq!(fingerprint_of(&send(&observed, &fingerprinted[..1])[0]), None);
+    assert_eq!(
+        fingerprint_of(&answers[2]),
+        None,
+        "{framework}: the service answered"
+    );
+    assert_eq!(
+        fingerprint_of(&send(&observed, &fingerprinted[..1])[0]),
+        None
+    );
 
     // `report_only`: the service answers as if there were no CORS layer;
     // the decisions are reported as not enforced.
@@ -544,7 +561,10 @@ fn hostile_values_never_break_a_log_line() {
         extra.push_str(&String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap());
     }
     assert_eq!(extra.lines().count(), 3 * nasty.len(), "{extra}");
-    assert!(!extra.bytes().any(|b| b.is_ascii_control() && b != b'\n'), "{extra}");
+    assert!(
+        !extra.bytes().any(|b| b.is_ascii_control() && b != b'\n'),
+        "{extra}"
+    );
     assert!(!extra.contains("X-Injected: 1") && extra.contains(r"\x0d\x0aX-Injected:\x201"));
 
     let hostile = files.iter().flat_map(|f| &f.cases).filter(|c| {

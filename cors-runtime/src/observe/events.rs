@@ -44,12 +44,13 @@ pub(crate) fn tenant<'a>(chosen: &Chosen<'a>) -> Option<DisplayValue<Escaped<'a>
     chosen.tenant().map(|(id, _)| display(Escaped(id)))
 }
 
-/// One request header's lines as a field, for preflights only.
+/// One request header's lines as a field, for preflights that carry it.
 pub(crate) fn preflight_field<'r, R: RequestView + ?Sized>(
     request: &'r R,
     name: RequestHeader,
 ) -> Option<DisplayValue<HeaderText<'r, R>>> {
-    (request.method() == b"OPTIONS").then_some(display(HeaderText { request, name }))
+    let present = request.header_values(name).next().is_some();
+    (present && request.method() == b"OPTIONS").then_some(display(HeaderText { request, name }))
 }
 
 #[inline(always)]

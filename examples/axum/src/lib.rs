@@ -28,6 +28,7 @@ use axum::routing::{get, post, put};
 use cors_runtime::Policy;
 use cors_runtime::adapters::tower::CorsLayer;
 use example_support::{Profile, Store};
+use metrics_exporter_prometheus::PrometheusHandle;
 
 static API: Policy<'static> =
     cors_macros::cors_policy!(file = "../policies/api.toml", policy = "api");
@@ -147,9 +148,36 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     profile: Option<Profile>,
 ) -> std::io::Result<()> {
-    axum::serve(listener, build(profile, Arc::default()))
+    serve_with(listener, profile, None).await
+}
+
+/// [`serve`], with the Prometheus exporter's counters at `/metrics` when
+/// `metrics` is given (`--metrics`).
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    profile: Option<Profile>,
+    metrics: Option<PrometheusHandle>,
+) -> std::io::Result<()> {
+    let mut app = build(profile, Arc::default());
+    if let Some(handle) = metrics {
+        app = with_metrics(app, handle);
+    }
+    axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await
+}
+
+/// `app` with `GET /metrics`: the recorder's counters in Prometheus's text
+/// format (`corsc_requests_total{policy, outcome, reason}`), outside the
+/// CORS layers — a scraper is not a browser.
+pub fn with_metrics(app: Router, handle: PrometheusHandle) -> Router {
+    app.route(
+        "/metrics",
+        get(move || {
+            let handle = handle.clone();
+            async move { handle.render() }
+        }),
+    )
 }

@@ -40,6 +40,15 @@ pub struct Options {
     /// the layer's cost against.
     #[arg(long)]
     pub without_cors: bool,
+    /// Serve the CORS counters for Prometheus at `/metrics` (the axum
+    /// example).
+    #[arg(long)]
+    pub metrics: bool,
+    /// Print the CORS layer's events at this level and above to stderr
+    /// (the axum example): `info` shows rejections, `debug` preflights
+    /// too, `trace` every request.
+    #[arg(long, value_name = "LEVEL")]
+    pub log: Option<String>,
 }
 
 impl Options {
