@@ -131,3 +131,81 @@ fn hostile_inputs_do_not_allocate() {
         assert_eq!(evaluate(compiled::BIG, method, headers), 0);
     }
 }
+
+/// A subscriber that formats every field of every event into a buffer on
+/// the stack: it allocates nothing itself, so whatever is allocated while
+/// an event is recorded is corsc's.
+struct StackFormatter;
+
+struct Stack {
+    bytes: [u8; 4096],
+    len: usize,
+}
+
+impl std::fmt::Write for Stack {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let room = self.bytes.len() - self.len;
+        let n = s.len().min(room);
+        self.bytes[self.len..self.len + n].copy_from_slice(&s.as_bytes()[..n]);
+        self.len += n;
+        Ok(())
+    }
+}
+
+impl tracing::field::Visit for Stack {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        use std::fmt::Write as _;
+        let _ = write!(self, "{}={value:?} ", field.name());
+    }
+}
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for StackFormatter {
+    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+        let mut stack = Stack {
+            bytes: [0; 4096],
+            len: 0,
+        };
+        event.record(&mut stack);
+        std::hint::black_box(&stack.bytes[..stack.len]);
+    }
+}
+
+/// Reporting every corpus decision — an event at every level recorded by a
+/// subscriber that allocates nothing, and the counters of a recorder —
+/// allocates nothing once the policy's counters are registered.
+#[test]
+fn reporting_allocates_nothing_when_the_subscriber_does_not() {
+    use tracing_subscriber::layer::SubscriberExt;
+    let subscriber = tracing_subscriber::registry().with(StackFormatter);
+    let recorder = metrics_util::debugging::DebuggingRecorder::new();
+    let files = corpus();
+    let mut policies = Vec::new();
+    for file in &files {
+        for case in &file.cases {
+            policies.push((file.runtime_policy(&case.select), case));
+        }
+    }
+    metrics::with_local_recorder(&recorder, || {
+        tracing::subscriber::with_default(subscriber, || {
+            let observer = cors_runtime::observe::Observer::new();
+            let mut reported = 0;
+            for warm_up in [true, false] {
+                for (policy, case) in &policies {
+                    let view = policy.policy();
+                    let chosen = cors_runtime::Chosen::new(&view);
+                    let headers = case.header_pairs();
+                    let request = SimpleRequest::new(case.method.as_bytes(), &headers);
+                    let decision = chosen.evaluate(&request);
+                    let allocated = allocations_during(|| {
+                        observer.decision(&chosen, &request, &decision);
+                    });
+                    if !warm_up {
+                        assert_eq!(allocated, 0, "{}", case.name);
+                        reported += 1;
+                    }
+                }
+            }
+            assert!(reported > 500);
+        });
+    });
+}

@@ -86,6 +86,25 @@ impl fmt::Display for Lossy<'_> {
     }
 }
 
+/// Bytes as a quoted string, escaped as `{:?}` escapes a string, invalid
+/// UTF-8 as `\\xNN` — written in place, without allocating.
+struct Quoted<'a>(&'a [u8]);
+
+impl fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"")?;
+        for chunk in self.0.utf8_chunks() {
+            for c in chunk.valid().chars() {
+                write!(f, "{}", c.escape_debug())?;
+            }
+            for b in chunk.invalid() {
+                write!(f, "\\\\x{b:02x}")?;
+            }
+        }
+        f.write_str("\"")
+    }
+}
+
 impl fmt::Display for MatchedBy<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
@@ -94,14 +113,23 @@ impl fmt::Display for MatchedBy<'_> {
             MatchedBy::Exact => f.write_str("it is listed exactly"),
             MatchedBy::AnyPort => f.write_str("it matches a port-wildcard pattern"),
             MatchedBy::Wildcard(text) | MatchedBy::WildcardAnyPort(text) => {
-                let text = Lossy(text).to_string();
-                let (scheme, rest) = text.split_once("://").unwrap_or(("", &text));
+                // Written in place: observers format this on the request path.
+                let at = text.windows(3).position(|w| w == b"://");
+                let (scheme, rest) = match at {
+                    Some(i) => (&text[..i], &text[i + 3..]),
+                    None => (&b""[..], text),
+                };
                 let any_port = if matches!(self, MatchedBy::WildcardAnyPort(_)) {
                     ":*"
                 } else {
                     ""
                 };
-                write!(f, "it matches the pattern {scheme}://*.{rest}{any_port}")
+                write!(
+                    f,
+                    "it matches the pattern {}://*.{}{any_port}",
+                    Lossy(scheme),
+                    Lossy(rest)
+                )
             }
         }
     }
@@ -132,8 +160,8 @@ impl fmt::Display for Reason<'_> {
             ),
             Reason::InvalidRequestHeader(h) => write!(
                 f,
-                "the preflight's Access-Control-Request-Headers element {:?} is not a header name",
-                Lossy(h).to_string()
+                "the preflight's Access-Control-Request-Headers element {} is not a header name",
+                Quoted(h)
             ),
             Reason::HeaderNotAllowed(h) => {
                 write!(f, "the request header {} is not allowed by the policy", Lossy(h))
@@ -497,5 +525,27 @@ impl fmt::Display for ErrorBody<'_> {
             }
         }
         f.write_str("}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_bytes_read_as_a_debug_string_of_the_lossy_text() {
+        for bytes in [
+            &b"x-ok"[..],
+            b"a b\"c\\d",
+            b"\n\t\x00\x7f",
+            b"caf\xc3\xa9 \xff\xfe",
+            "\u{202e}x".as_bytes(),
+        ] {
+            assert_eq!(
+                Quoted(bytes).to_string(),
+                format!("{:?}", Lossy(bytes).to_string()),
+                "{bytes:?}"
+            );
+        }
     }
 }
