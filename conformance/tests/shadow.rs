@@ -136,12 +136,20 @@ fn served_today(case: &Case, preflight: bool, origin: &[u8], today: &Answer) -> 
         .next()
         .unwrap_or_default();
     let methods = items(&today.lines("access-control-allow-methods"));
+    let allowed = items(&today.lines("access-control-allow-headers"));
+    // One element that is not a token fails the list (R14, R15).
+    let token = |s: &String| {
+        s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    };
+    if !methods.iter().all(token) || !allowed.iter().all(token) {
+        return false;
+    }
     if !["GET", "HEAD", "POST"].contains(&method.as_str())
         && !methods.iter().any(|m| m == "*" || *m == method)
     {
         return false;
     }
-    let allowed = items(&today.lines("access-control-allow-headers"));
     items(&request_lines(case, "access-control-request-headers"))
         .iter()
         .all(|name| {
@@ -161,7 +169,12 @@ fn predicted(case: &Case, today: &Answer) -> BTreeSet<&'static str> {
     let preflight = case.method == "OPTIONS"
         && origin.is_some()
         && !request_lines(case, "access-control-request-method").is_empty();
-    if let (Some(origin), false) = (&origin, case.expect.kind == "not_cors") {
+    // A request list over the runtime's 8 KiB bound (lines joined by ", ")
+    // is not judged: no browser sends one.
+    let asked = request_lines(case, "access-control-request-headers");
+    let judged =
+        asked.iter().map(String::len).sum::<usize>() + 2 * asked.len().saturating_sub(1) <= 8192;
+    if let (Some(origin), false, true) = (&origin, case.expect.kind == "not_cors", judged) {
         let ours = matches!(case.expect.kind.as_str(), "actual" | "preflight");
         match (served_today(case, preflight, origin, today), ours) {
             (true, false) => {

@@ -196,6 +196,8 @@ pub(crate) enum Block {
     AllowOriginMismatch(String),
     InvalidAllowCredentials(String),
     PreflightStatus(u16),
+    InvalidAllowMethods,
+    InvalidAllowHeaders,
     MethodNotAllowed(String),
     HeaderNotAllowed(String),
 }
@@ -223,6 +225,12 @@ impl fmt::Display for Block {
                 "The value of the 'Access-Control-Allow-Credentials' header in the response is '{v}' which must be 'true' when the request's credentials mode is 'include'."
             ),
             Block::PreflightStatus(_) => f.write_str("It does not have HTTP ok status."),
+            Block::InvalidAllowMethods => f.write_str(
+                "Cannot parse Access-Control-Allow-Methods response header field in preflight response.",
+            ),
+            Block::InvalidAllowHeaders => f.write_str(
+                "Cannot parse Access-Control-Allow-Headers response header field in preflight response.",
+            ),
             Block::MethodNotAllowed(m) => write!(
                 f,
                 "Method {m} is not allowed by Access-Control-Allow-Methods in preflight response."
@@ -250,7 +258,10 @@ pub(crate) fn console_message(request: &BrowserRequest, stage: Stage, block: &Bl
     );
     let check_failed = !matches!(
         block,
-        Block::MethodNotAllowed(_) | Block::HeaderNotAllowed(_)
+        Block::MethodNotAllowed(_)
+            | Block::HeaderNotAllowed(_)
+            | Block::InvalidAllowMethods
+            | Block::InvalidAllowHeaders
     );
     let mut message = prefix;
     if stage == Stage::Preflight && check_failed {
@@ -309,6 +320,8 @@ fn worded(request: &BrowserRequest, headers: &Headers, block: browser::Block<'_>
             lines(headers, "access-control-allow-credentials").join(", "),
         ),
         B::PreflightStatus(status) => Block::PreflightStatus(status),
+        B::InvalidAllowMethods => Block::InvalidAllowMethods,
+        B::InvalidAllowHeaders => Block::InvalidAllowHeaders,
         B::MethodNotAllowed => Block::MethodNotAllowed(request.method.clone()),
         B::HeaderNotAllowed(name) => {
             Block::HeaderNotAllowed(String::from_utf8_lossy(name).into_owned())

@@ -56,11 +56,16 @@ pub struct PolicySpec {
 impl PolicySpec {
     /// The policy's fingerprint ([`cors_runtime::Policy::fingerprint`]):
     /// FNV-1a over the canonical model's debug text (sets are ordered, so
-    /// the text is the same for the same model), with `log_rejections` left
-    /// out — it changes what is logged, not what is decided.
+    /// the text is the same for the same model), with what decides and
+    /// enforces nothing left out — the policy's and profile's names,
+    /// `log_rejections` and `fingerprint_header` — so a `dev` profile that
+    /// only turns reporting on names the same policy as the base.
     pub fn fingerprint(&self) -> String {
         let decides = PolicySpec {
+            name: String::new(),
+            profile: None,
             log_rejections: LogLevel::default(),
+            fingerprint_header: false,
             ..self.clone()
         };
         let text = format!("{decides:?}");

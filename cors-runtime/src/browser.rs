@@ -65,6 +65,11 @@ pub enum Block<'a> {
     InvalidAllowCredentials,
     /// A preflight's status is not 2xx (R12).
     PreflightStatus(u16),
+    /// An element of `Access-Control-Allow-Methods` is not a token: the
+    /// browser cannot parse the list, and fails the preflight (R14).
+    InvalidAllowMethods,
+    /// An element of `Access-Control-Allow-Headers` is not a token (R15).
+    InvalidAllowHeaders,
     /// The method is neither safelisted nor allowed (R14).
     MethodNotAllowed,
     /// A requested header is not allowed (R15).
@@ -148,11 +153,17 @@ pub fn check_preflight<'n, R: ResponseView + ?Sized>(
         return Err(Block::PreflightStatus(status));
     }
     let methods = Items::new(response.header_values(ResponseHeader::AllowMethods), false);
+    if !methods.all_tokens() {
+        return Err(Block::InvalidAllowMethods);
+    }
+    let allowed = Items::new(response.header_values(ResponseHeader::AllowHeaders), true);
+    if !allowed.all_tokens() {
+        return Err(Block::InvalidAllowHeaders);
+    }
     let any_method = !credentials && methods.contains(b"*");
     if !SAFELISTED_METHODS.contains(&method) && !any_method && !methods.contains(method) {
         return Err(Block::MethodNotAllowed);
     }
-    let allowed = Items::new(response.header_values(ResponseHeader::AllowHeaders), true);
     let any_header = !credentials && allowed.contains(b"*");
     for name in names {
         // `*` never covers Authorization (R15).
@@ -165,9 +176,10 @@ pub fn check_preflight<'n, R: ResponseView + ?Sized>(
 }
 
 /// The items of a list header, for membership tests: scanned in place
-/// while short (what servers send), sorted once when long (a server that
-/// mirrors an 8 KiB request list), so a test costs at most `log n`
-/// comparisons and a response's check stays near-linear.
+/// while short (what servers send), sorted once when long in bytes (a
+/// server that mirrors an 8 KiB request list — empty elements count, they
+/// are bytes to scan), so a test reads at most [`SCAN_BYTES`] bytes or
+/// `log n` items and a response's check stays near-linear.
 pub(crate) struct Items<'a> {
     lines: Lines<'a>,
     sorted: Option<Vec<&'a [u8]>>,
@@ -207,13 +219,14 @@ impl<'a> Lines<'a> {
     }
 }
 
-/// How many items are scanned in place; more are sorted.
-const SCAN_ITEMS: usize = 32;
+/// How many bytes of lines are scanned in place; longer lists are sorted.
+pub(crate) const SCAN_BYTES: usize = 64;
 
 impl<'a> Items<'a> {
     pub(crate) fn new(lines: impl Iterator<Item = &'a [u8]>, ignore_case: bool) -> Self {
         let lines = Lines::new(lines);
-        let sorted = list_items(lines.iter()).nth(SCAN_ITEMS).is_some().then(|| {
+        let long = lines.iter().map(<[u8]>::len).sum::<usize>() > SCAN_BYTES;
+        let sorted = long.then(|| {
             let mut items: Vec<&[u8]> = list_items(lines.iter()).collect();
             items.sort_unstable_by(|a, b| compare(a, b, ignore_case));
             items.dedup_by(|a, b| compare(a, b, ignore_case).is_eq());
@@ -233,6 +246,11 @@ impl<'a> Items<'a> {
                 .is_ok(),
             None => list_items(self.lines.iter()).any(|i| equal(i, item, self.ignore_case)),
         }
+    }
+
+    /// True when every item is a token (R14, R15).
+    pub(crate) fn all_tokens(&self) -> bool {
+        self.iter().all(crate::is_token)
     }
 
     /// Every item, in order (repeats included).
@@ -377,6 +395,20 @@ mod tests {
         assert_eq!(check_preflight(&listed, O, b"PUT", names, false), Ok(()));
         let any_method = base(&[(AllowMethods, "*")]);
         assert_eq!(check_preflight(&any_method, O, b"PATCH", [], false), Ok(()));
+        // One element that is not a token fails the whole list (R14, R15).
+        let bad_methods = base(&[(AllowMethods, "PUT, DELETE x")]);
+        assert_eq!(
+            check_preflight(&bad_methods, O, b"GET", [], false),
+            Err(Block::InvalidAllowMethods)
+        );
+        let bad_headers = base(&[(AllowMethods, "PUT"), (AllowHeaders, "x-a, x b")]);
+        assert_eq!(
+            check_preflight(&bad_headers, O, b"PUT", [], false),
+            Err(Block::InvalidAllowHeaders)
+        );
+        // Empty elements are not elements.
+        let sparse = base(&[(AllowMethods, "PUT,, ,GET")]);
+        assert_eq!(check_preflight(&sparse, O, b"PUT", [], false), Ok(()));
     }
 
     #[test]
@@ -391,6 +423,13 @@ mod tests {
         }
         assert!(!items.contains(b"x-h500"));
         let short = Items::new([&b"a, B"[..], b"c"].into_iter(), true);
+        // Bytes, not items, decide: empty elements are bytes to scan.
+        let commas = ",".repeat(SCAN_BYTES + 1);
+        assert!(
+            Items::new([commas.as_bytes()].into_iter(), true)
+                .sorted
+                .is_some()
+        );
         assert!(short.sorted.is_none() && short.contains(b"b") && !short.contains(b"d"));
         let reordered = Items::new([&b"c,b,a,a"[..]].into_iter(), true);
         assert!(short.same_set(&reordered));

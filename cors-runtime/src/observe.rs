@@ -47,6 +47,10 @@ pub use counters::{REQUESTS_TOTAL, SHADOW_COMPARED_TOTAL, SHADOW_DISAGREEMENTS_T
 /// counted, not shown.
 pub const MAX_LOGGED: usize = 256;
 
+/// The most bytes of an event's message (a sentence quoting at most one
+/// escaped, capped request value).
+pub const MAX_MESSAGE: usize = 2 * 4 * MAX_LOGGED;
+
 /// Every `(outcome, reason)` pair a decision is reported as, in the order
 /// of [`outcome_index`]: the `outcome` and `reason` fields of events and
 /// labels of `corsc_requests_total`.
@@ -160,20 +164,13 @@ pub(crate) struct HeaderText<'r, R: ?Sized> {
 #[cfg(feature = "tracing")]
 impl<R: RequestView + ?Sized> fmt::Display for HeaderText<'_, R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut budget = Budget::new(f);
-        for (i, line) in self.request.header_values(self.name).enumerate() {
-            if i > 0 {
-                budget.bytes(b",")?;
-            }
-            budget.bytes(line)?;
-        }
-        budget.finish()
+        Budget::lines(f, self.request.header_values(self.name))
     }
 }
 
 /// Writes escaped bytes until [`MAX_LOGGED`] input bytes are shown, then
 /// counts the rest.
-struct Budget<'f, 'g> {
+pub(crate) struct Budget<'f, 'g> {
     f: &'f mut fmt::Formatter<'g>,
     shown: usize,
     hidden: usize,
@@ -203,6 +200,22 @@ impl<'f, 'g> Budget<'f, 'g> {
         Ok(())
     }
 
+    /// Every line escaped and joined by `,`, within one budget.
+    #[cfg(feature = "tracing")]
+    pub(crate) fn lines<'a>(
+        f: &mut fmt::Formatter<'_>,
+        lines: impl Iterator<Item = &'a [u8]>,
+    ) -> fmt::Result {
+        let mut budget = Budget::new(f);
+        for (i, line) in lines.enumerate() {
+            if i > 0 {
+                budget.bytes(b",")?;
+            }
+            budget.bytes(line)?;
+        }
+        budget.finish()
+    }
+
     fn finish(self) -> fmt::Result {
         if self.hidden > 0 {
             // No space: a logfmt reader keeps the field whole.
@@ -213,8 +226,9 @@ impl<'f, 'g> Budget<'f, 'g> {
 }
 
 /// A text built by the crate around request values (a [`Reason`]'s
-/// sentence) made safe for a log line: printable ASCII as is, anything
-/// else escaped (`\xNN`, `\u{…}`), cut after `4 × MAX_LOGGED` characters.
+/// sentence, whose request values are already [`Escaped`]) made safe for a
+/// log line whatever it holds: printable ASCII as is, anything else
+/// escaped (`\xNN`, `\u{…}`), cut after [`MAX_MESSAGE`] bytes.
 #[cfg(feature = "tracing")]
 pub(crate) struct Sanitized<T>(pub(crate) T);
 
@@ -229,23 +243,35 @@ impl<T: fmt::Display> fmt::Display for Sanitized<T> {
         impl fmt::Write for Filter<'_, '_> {
             fn write_str(&mut self, s: &str) -> fmt::Result {
                 for c in s.chars() {
-                    if self.left == 0 {
+                    // At most 10 bytes (`\u{10ffff}`) a character.
+                    if self.left < 10 {
                         self.cut = true;
                         return Ok(());
                     }
-                    self.left -= 1;
+                    let before = self.left;
                     match c {
-                        ' '..='~' => self.f.write_char(c)?,
-                        c if c.is_ascii() => write!(self.f, "\\x{:02x}", c as u32)?,
-                        c => write!(self.f, "\\u{{{:x}}}", c as u32)?,
+                        ' '..='~' => {
+                            self.f.write_char(c)?;
+                            self.left -= 1;
+                        }
+                        c if c.is_ascii() => {
+                            write!(self.f, "\\x{:02x}", c as u32)?;
+                            self.left -= 4;
+                        }
+                        c => {
+                            let escaped = c.escape_unicode();
+                            self.left -= escaped.len();
+                            write!(self.f, "{escaped}")?;
+                        }
                     }
+                    debug_assert!(self.left < before);
                 }
                 Ok(())
             }
         }
         let mut filter = Filter {
             f,
-            left: 4 * MAX_LOGGED,
+            left: MAX_MESSAGE,
             cut: false,
         };
         write!(filter, "{}", self.0)?;

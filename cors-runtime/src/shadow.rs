@@ -296,9 +296,10 @@ impl<V: Clone + HeaderBytes> Shadowed<V> {
     /// stack sent.
     pub fn compare<R: ResponseView + ?Sized>(&self, today: &R) -> Disagreements {
         let mut found = Disagreements::default();
-        if let (Some(origin), true) = (
+        if let (Some(origin), true, true) = (
             self.asked.origin.first(),
             self.kind != DecisionKind::NotCors,
+            self.judged(),
         ) {
             let ours = matches!(self.kind, DecisionKind::Actual | DecisionKind::Preflight);
             let served = if self.preflight {
@@ -326,6 +327,21 @@ impl<V: Clone + HeaderBytes> Shadowed<V> {
             found.insert(Disagreement::Vary);
         }
         found
+    }
+
+    /// False for a preflight whose `Access-Control-Request-Headers` is
+    /// over the bound the evaluator refuses (its lines joined by `, `): no
+    /// browser sends one, and judging today's answer to it would cost
+    /// time in its length times the answer's. Only `Vary` is compared.
+    fn judged(&self) -> bool {
+        let (bytes, lines) = self
+            .asked
+            .request_headers
+            .iter()
+            .fold((0, 0), |(bytes, lines), line| {
+                (bytes + line.len(), lines + 1)
+            });
+        bytes + 2 * usize::saturating_sub(lines, 1) <= crate::MAX_REQUEST_HEADERS_LEN
     }
 
     /// The lists and credentials of two answers that both allow.
@@ -427,21 +443,15 @@ pub struct ShadowReport(
     #[cfg(not(feature = "metrics"))] (),
 );
 
-/// Lines escaped for a log, joined by `,`.
+/// Lines escaped for a log, joined by `,`, within one
+/// [`crate::observe::MAX_LOGGED`] budget.
 #[cfg(feature = "tracing")]
 struct LinesText<'a, V>(&'a Lines<V>);
 
 #[cfg(feature = "tracing")]
 impl<V: HeaderBytes> fmt::Display for LinesText<'_, V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, line) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str(",")?;
-            }
-            // Each line is capped on its own; a request has few.
-            write!(f, "{}", Escaped(line))?;
-        }
-        Ok(())
+        crate::observe::Budget::lines(f, self.0.iter())
     }
 }
 

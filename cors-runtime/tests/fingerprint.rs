@@ -74,14 +74,28 @@ fn the_fingerprint_names_what_the_policy_decides() {
     };
     let base = fp(POLICY);
     assert!(base.starts_with("fnv64:") && base.len() == "fnv64:".len() + 16);
-    // Spelling and layout do not change it, nor the log level.
+    // Spelling and layout do not change it, nor what only reports: the log
+    // level, the header that names it, the policy's or profile's name.
     assert_eq!(
         base,
         fp("methods = [ 'PUT' ]\norigins = ['HTTPS://APP.EXAMPLE.COM']")
     );
     assert_eq!(base, fp(&format!("{POLICY}log_rejections = \"warn\"\n")));
+    assert_eq!(base, fp(&format!("{POLICY}fingerprint_header = true\n")));
+    let named = format!(
+        "[policies.api]\n{POLICY}\n[policies.api.profiles.dev]\nfingerprint_header = true\n"
+    );
+    for profile in [None, Some("dev")] {
+        let selection = cors_policy::Selection {
+            policy: Some("api".into()),
+            profile: profile.map(str::to_string),
+        };
+        let source = cors_policy::Source::new("p.toml", named.as_str());
+        let owned = cors_policy::load_with(&source, &selection).unwrap();
+        assert_eq!(base, owned.policy().fingerprint(), "{profile:?}");
+    }
     // What is decided or enforced does.
     assert_ne!(base, fp(&format!("{POLICY}report_only = true\n")));
-    assert_ne!(base, fp(&format!("{POLICY}fingerprint_header = true\n")));
     assert_ne!(base, fp(&format!("{POLICY}max_age = 60\n")));
+    assert_ne!(base, fp(&format!("{POLICY}on_reject = \"forbid\"\n")));
 }

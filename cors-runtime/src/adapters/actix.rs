@@ -162,6 +162,12 @@ impl<P: PolicySource> Cors<P> {
     /// Middleware applying `policy`: a `Policy<'static>` from `cors_policy!`,
     /// or an `OwnedPolicy` from `cors_policy::load`.
     pub fn new(policy: P) -> Self {
+        Observer::serving(&policy.policy(), "serving");
+        Cors::prepare(policy)
+    }
+
+    /// [`Cors::new`], without the event.
+    fn prepare(policy: P) -> Self {
         // Fixed values were validated as header values when the policy was
         // compiled, so the fallback is never used.
         // A static policy's values are borrowed: cloning them is free.
@@ -174,7 +180,6 @@ impl<P: PolicySource> Cors<P> {
                 ActixValue::from_str(text).unwrap_or(ActixValue::from_static(""))
             }),
         };
-        Observer::serving(&policy.policy(), "serving");
         Cors {
             prepared: Arc::new(Prepared {
                 source: policy,
@@ -364,9 +369,10 @@ impl<P: PolicySource> Cors<P> {
     /// # });
     /// ```
     pub fn shadow(policy: P) -> Shadow<P> {
+        Observer::serving(&policy.policy(), "shadowed");
         Shadow {
             state: Arc::new(ShadowState {
-                cors: Cors::new(policy),
+                cors: Cors::prepare(policy),
                 report: ShadowReport::default(),
             }),
         }
@@ -509,11 +515,16 @@ where
                 }
                 Err(error) => {
                     // The answer is rendered from the error later, with
-                    // the existing middleware's mappers applied first.
+                    // the existing middleware's mappers applied first; it
+                    // may be rendered more than once, and is compared the
+                    // first time.
                     let state = Arc::clone(this.state);
+                    let once = std::cell::Cell::new(Some(shadowed));
                     error.add_response_mapper(move |response: HttpResponse| {
-                        let found = shadowed.compare(&ActixResponse(&response));
-                        shadowed.report(found, response.status().as_u16(), &state.report);
+                        if let Some(shadowed) = once.take() {
+                            let found = shadowed.compare(&ActixResponse(&response));
+                            shadowed.report(found, response.status().as_u16(), &state.report);
+                        }
                         response
                     });
                 }

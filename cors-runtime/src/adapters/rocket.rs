@@ -438,6 +438,9 @@ pub struct Shadow {
     fixed: FixedValues<Cow<'static, str>>,
     report: ShadowReport,
     existing: Option<Box<dyn Fairing>>,
+    /// Which of the app's shadows this is: each keeps its own record of a
+    /// request in the one request-local slot.
+    id: usize,
 }
 
 impl std::fmt::Debug for Shadow {
@@ -454,11 +457,13 @@ impl Shadow {
     pub fn new<P: PolicySource + Send + Sync + 'static>(policy: P) -> Self {
         let fixed = fixed_values(&policy);
         Observer::serving(&policy.policy(), "shadowed");
+        static IDS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         Shadow {
             source: Arc::new(policy),
             fixed,
             report: ShadowReport::default(),
             existing: None,
+            id: IDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
     }
 
@@ -477,8 +482,10 @@ impl Shadow {
     }
 }
 
-/// The shadow's record of one request, in rocket's request-local cache.
-struct ShadowSlot(Option<Shadowed<Cow<'static, str>>>);
+/// The shadows' records of one request, by shadow, in rocket's
+/// request-local cache (which keeps one value per type).
+#[derive(Default)]
+struct ShadowSlots(std::sync::Mutex<Vec<(usize, Shadowed<Cow<'static, str>>)>>);
 
 #[rocket::async_trait]
 impl Fairing for Shadow {
@@ -509,7 +516,12 @@ impl Fairing for Shadow {
 
     async fn on_request(&self, request: &mut Request<'_>, data: &mut Data<'_>) {
         let shadowed = self.source.shadowed(request, &self.fixed);
-        request.local_cache(|| ShadowSlot(Some(shadowed)));
+        request
+            .local_cache(ShadowSlots::default)
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((self.id, shadowed));
         if let Some(existing) = &self.existing {
             existing.on_request(request, data).await;
         }
@@ -519,7 +531,16 @@ impl Fairing for Shadow {
         if let Some(existing) = &self.existing {
             existing.on_response(request, response).await;
         }
-        if let ShadowSlot(Some(shadowed)) = request.local_cache(|| ShadowSlot(None)) {
+        let mine = {
+            let mut slots = request
+                .local_cache(ShadowSlots::default)
+                .0
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            let at = slots.iter().position(|(id, _)| *id == self.id);
+            at.map(|i| slots.swap_remove(i).1)
+        };
+        if let Some(shadowed) = mine {
             let found = shadowed.compare(&RocketResponse(response));
             shadowed.report(found, response.status().code, &self.report);
         }

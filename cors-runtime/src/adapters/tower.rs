@@ -118,9 +118,11 @@ impl<P: PolicySource> CorsLayer<HttpCors<P>> {
     /// # });
     /// ```
     pub fn shadow(policy: P) -> ShadowLayer<P> {
+        let cors = HttpCors::prepare(policy);
+        crate::observe::Observer::serving(&cors.source().policy(), "shadowed");
         ShadowLayer {
             shadow: Arc::new(ShadowState {
-                cors: HttpCors::new(policy),
+                cors,
                 report: ShadowReport::default(),
             }),
         }

@@ -71,7 +71,14 @@ impl<const N: usize> Cache<N> {
         }
         {
             let others = self.others.read().unwrap_or_else(|e| e.into_inner());
-            if let Some((_, counters)) = others.iter().find(|(l, _)| **l == *label) {
+            // Past the cap every new label counts as `(other)`: found
+            // under the read lock too, once it exists.
+            let full = others.len() + 1 >= MAX_LABELS;
+            let found = others.iter().find(|(l, _)| **l == *label).or_else(|| {
+                full.then(|| others.iter().find(|(l, _)| **l == *OTHER_LABEL))
+                    .flatten()
+            });
+            if let Some((_, counters)) = found {
                 counters[i].increment(by);
                 return;
             }

@@ -71,7 +71,8 @@ pub(super) fn decision<R: RequestView + ?Sized>(
         origin = %HeaderText { request, name: RequestHeader::Origin },
         request_method = preflight_field(request, RequestHeader::AccessControlRequestMethod),
         request_headers = preflight_field(request, RequestHeader::AccessControlRequestHeaders),
-        status = decision.status(),
+        // Only an answer the layer gave: under `report_only` it gives none.
+        status = decision.status().filter(|_| !chosen.policy().report_only()),
         enforced = !chosen.policy().report_only(),
         "{}",
         Sanitized(decision.reason())
