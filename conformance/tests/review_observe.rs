@@ -314,3 +314,47 @@ fn report_only_events_carry_no_status() {
     assert_eq!(events[0].field("enforced"), Some("false"));
     assert_eq!(events[0].field("status"), None, "{events:#?}");
 }
+
+/// Every reason's sentence — the events' message — is printable ASCII
+/// within `MAX_MESSAGE` bytes, whatever the request: its request values are
+/// escaped and capped like fields.
+#[test]
+fn every_sentence_is_printable_and_capped() {
+    let nasty: [&[u8]; 5] = [
+        b"x a\r\n\x1b[2J\x00",
+        "\u{202e}😀".as_bytes(),
+        b"\xff\xfe\xc0\xaf",
+        &[b'M'; 9000],
+        &[b' '; 9000],
+    ];
+    for file in cors_conformance::corpus() {
+        for case in &file.cases {
+            let policy = file.runtime_policy(&case.select);
+            let view = policy.policy();
+            let mut requests = vec![(case.method.as_bytes().to_vec(), case.header_pairs())];
+            for value in nasty {
+                let origin = case
+                    .header_pairs()
+                    .into_iter()
+                    .filter(|(n, _)| n.eq_ignore_ascii_case("origin"))
+                    .collect::<Vec<_>>();
+                let mut headers = origin;
+                headers.push(("access-control-request-method".into(), value.to_vec()));
+                headers.push(("access-control-request-headers".into(), value.to_vec()));
+                requests.push((b"OPTIONS".to_vec(), headers.clone()));
+                headers.push(("access-control-request-method".into(), b"PUT".to_vec()));
+                requests.push((b"OPTIONS".to_vec(), headers));
+            }
+            for (method, headers) in &requests {
+                let request = SimpleRequest::new(method, headers);
+                let sentence = view.evaluate(&request).reason().to_string();
+                assert!(
+                    sentence.bytes().all(|b| (b' '..=b'~').contains(&b)),
+                    "{}: {sentence}",
+                    case.name
+                );
+                assert!(sentence.len() <= MAX_MESSAGE, "{} bytes", sentence.len());
+            }
+        }
+    }
+}

@@ -39,7 +39,7 @@ use crate::decision::{Decision, DecisionKind};
 #[cfg(feature = "tracing")]
 use crate::observe::Escaped;
 #[cfg(feature = "tracing")]
-use crate::observe::OUTCOMES;
+use crate::observe::OUTCOME_NAMES;
 use crate::observe::outcome_index;
 use crate::policy::{Chosen, LogLevel};
 use crate::response::ResponseHeader;
@@ -412,7 +412,7 @@ impl<V: Clone + HeaderBytes> Shadowed<V> {
     #[cfg(feature = "tracing")]
     fn event(&self, found: Disagreements, status: u16) {
         use crate::observe::events::{TARGET, event_at};
-        let (outcome, reason) = OUTCOMES[self.outcome];
+        let (outcome, reason) = OUTCOME_NAMES[self.outcome];
         fn requested<V>(preflight: bool, lines: &Lines<V>) -> Option<impl tracing::Value + '_>
         where
             V: HeaderBytes,

@@ -57,3 +57,91 @@ fn every_decision_has_its_outcome() {
         assert_eq!(OUTCOMES[outcome_index(&decision)], expected, "{headers:?}");
     }
 }
+
+/// A rejection is counted under its reason's own code, for every kind of
+/// rejection the evaluator makes.
+#[test]
+fn rejections_are_counted_under_their_code() {
+    let policy = cors_policy::load(
+        "origins = [\"https://a.test\"]\nmethods = [\"PUT\"]\nallow_headers = [\"x-a\"]\n",
+    )
+    .unwrap();
+    let view = policy.policy();
+    let too_long = "a,".repeat(5000);
+    type Request<'a> = (&'a [u8], Vec<(&'a str, &'a [u8])>);
+    let requests: Vec<Request<'_>> = vec![
+        (b"GET", vec![("Origin", b"nonsense")]),
+        (
+            b"GET",
+            vec![("Origin", b"https://a.test"), ("Origin", b"https://a.test")],
+        ),
+        (b"GET", vec![("Origin", b"https://b.test")]),
+        (
+            b"OPTIONS",
+            vec![
+                ("Origin", b"https://a.test"),
+                ("Access-Control-Request-Method", b"DELETE"),
+            ],
+        ),
+        (
+            b"OPTIONS",
+            vec![
+                ("Origin", b"https://a.test"),
+                ("Access-Control-Request-Method", b"P T"),
+            ],
+        ),
+        (
+            b"OPTIONS",
+            vec![
+                ("Origin", b"https://a.test"),
+                ("Access-Control-Request-Method", b"PUT"),
+                ("Access-Control-Request-Method", b"PUT"),
+            ],
+        ),
+        (
+            b"OPTIONS",
+            vec![
+                ("Origin", b"https://a.test"),
+                ("Access-Control-Request-Method", b"PUT"),
+                ("Access-Control-Request-Headers", b"x-b"),
+            ],
+        ),
+        (
+            b"OPTIONS",
+            vec![
+                ("Origin", b"https://a.test"),
+                ("Access-Control-Request-Method", b"PUT"),
+                ("Access-Control-Request-Headers", b"x a"),
+            ],
+        ),
+        (
+            b"OPTIONS",
+            vec![
+                ("Origin", b"https://a.test"),
+                ("Access-Control-Request-Method", b"PUT"),
+                ("Access-Control-Request-Headers", too_long.as_bytes()),
+            ],
+        ),
+    ];
+    let mut codes = std::collections::BTreeSet::new();
+    for (method, headers) in &requests {
+        let request = SimpleRequest::new(method, headers);
+        let decision = view.evaluate(&request);
+        let code = decision.reason().code().expect("a rejection");
+        assert_eq!(
+            OUTCOMES[outcome_index(&decision)],
+            ("rejected", code),
+            "{headers:?}"
+        );
+        codes.insert(code);
+    }
+    assert_eq!(codes.len(), 5, "every code but the tenant's: {codes:?}");
+    let unknown = cors_runtime::Chosen::refused(&view, cors_runtime::Reason::UnknownTenant);
+    let evil = [("Origin", &b"https://b.test"[..])];
+    let request = SimpleRequest::new(b"GET", &evil);
+    let decision = unknown.evaluate(&request);
+    assert_eq!(
+        OUTCOMES[outcome_index(&decision)],
+        ("rejected", "cors_unknown_tenant")
+    );
+}

@@ -3,7 +3,7 @@
 
 use tracing::field::{DisplayValue, display};
 
-use super::{Escaped, HeaderText, OUTCOMES, Sanitized, outcome_index};
+use super::{Escaped, HeaderText, OUTCOME_NAMES, outcome_index};
 use crate::decision::{Decision, DecisionKind, Reason};
 use crate::policy::{Chosen, LogLevel};
 use crate::request::{RequestHeader, RequestView};
@@ -59,12 +59,11 @@ pub(super) fn decision<R: RequestView + ?Sized>(
     request: &R,
     decision: &Decision<'_>,
 ) {
-    let level = level(chosen, decision);
-    let (outcome, reason) = OUTCOMES[outcome_index(decision)];
+    // Field values are computed only when the event is enabled.
     event_at!(
-        level,
-        outcome,
-        reason,
+        level(chosen, decision),
+        outcome = OUTCOME_NAMES[outcome_index(decision)].0,
+        reason = OUTCOME_NAMES[outcome_index(decision)].1,
         policy = chosen.label(),
         tenant = tenant(chosen),
         method = %Escaped(request.method()),
@@ -74,8 +73,9 @@ pub(super) fn decision<R: RequestView + ?Sized>(
         // Only an answer the layer gave: under `report_only` it gives none.
         status = decision.status().filter(|_| !chosen.policy().report_only()),
         enforced = !chosen.policy().report_only(),
+        // Printable ASCII: the sentence's request values are escaped.
         "{}",
-        Sanitized(decision.reason())
+        decision.reason()
     );
 }
 
