@@ -265,7 +265,22 @@ impl Snapshot {
         if id.len() > MAX_TENANT_ID_LEN {
             return None;
         }
+        // An exact hit in the base, for a tenant no overlay has changed:
+        // one pair entry and the record.
+        if self.overlays_lack(id) && self.base.has_exact(id, origin) {
+            return Some(true);
+        }
         Some(blob::decode(self.find(id)?.tables)?.allows(origin))
+    }
+
+    /// True when neither overlay holds an entry (a change or a removal)
+    /// for `id`, so the base's record is the tenant's.
+    #[inline]
+    fn overlays_lack(&self, id: &[u8]) -> bool {
+        [Some(&self.live), self.frozen.as_ref()]
+            .into_iter()
+            .flatten()
+            .all(|overlay| overlay.is_empty() || overlay.get_key_value(id).is_none())
     }
 
     /// True when `id` is a tenant. An id longer than

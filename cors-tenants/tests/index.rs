@@ -279,3 +279,34 @@ fn readers_see_one_whole_version_while_a_writer_updates() {
         assert!(reader.join().expect("no reader panicked") > 0);
     }
 }
+
+/// The base's (tenant, exact origin) pairs answer only for tenants no
+/// overlay has changed: an upsert or a removal since the last compaction
+/// wins over the pair the base still holds.
+#[test]
+fn a_change_since_compaction_wins_over_the_bases_pairs() {
+    // Both lookups: the (tenant, origin) one reads the base's pairs, the
+    // policy view the tenant's tables; they must agree.
+    let lookup = |index: &TenantIndex, id: &str, origin: &str| {
+        let direct = index.load().allows_origin(id.as_bytes(), origin.as_bytes());
+        assert_eq!(direct, allows(index, id, origin), "{id} {origin}");
+        direct
+    };
+    let index = TenantIndex::new(platform());
+    let old = vec!["https://old.example".to_string()];
+    let new = vec!["https://new.example".to_string()];
+    index.upsert(&spec("a", &old)).expect("valid");
+    index.upsert(&spec("b", &old)).expect("valid");
+    index.compact();
+    assert_eq!(index.load().pending(), 0, "both tenants are in the base");
+    assert_eq!(lookup(&index, "a", "https://old.example"), Some(true));
+    index.upsert(&spec("a", &new)).expect("valid");
+    index.remove("b");
+    assert_eq!(lookup(&index, "a", "https://old.example"), Some(false));
+    assert_eq!(lookup(&index, "a", "https://new.example"), Some(true));
+    assert_eq!(lookup(&index, "b", "https://old.example"), None);
+    index.compact();
+    assert_eq!(lookup(&index, "a", "https://old.example"), Some(false));
+    assert_eq!(lookup(&index, "a", "https://new.example"), Some(true));
+    assert_eq!(lookup(&index, "b", "https://old.example"), None);
+}

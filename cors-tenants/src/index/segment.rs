@@ -13,6 +13,17 @@
 //! a `HashMap<String, HashSet<String>>` reads six (control bytes, slot and
 //! key text of each map). A tenant costs 8 / 0.8 = 10 bytes of table, 3 of
 //! record header and its tables.
+//!
+//! A second table holds every (tenant, exact origin) pair, keyed by a hash
+//! of both: an entry is the record's offset plus one (32 bits), the
+//! origin's offset inside the record (16), its length (8) and 8 bits of the
+//! hash. An exact hit ([`Segment::has_exact`]) reads that entry and the
+//! record — the id and the origin's text sit in it — instead of the tenant
+//! entry, the record, the tables' header, a slot and the text. Anything
+//! else (a wildcard, an unlisted origin) is decided by the tenant's tables
+//! as before. A pair costs 10 more bytes; an origin longer than 255 bytes,
+//! or past 64 KiB into its record, or a segment over 4 GiB, is simply not
+//! paired.
 
 use cors_runtime::__private::{eq_bytes, exact_hash};
 
@@ -37,6 +48,21 @@ pub(crate) struct Segment {
     arena: Vec<u8>,
     len: usize,
     seed: u64,
+    /// (tenant, exact origin) pairs, laid out as the module docs say.
+    pairs: Box<[u64]>,
+}
+
+/// A pair entry's fields.
+const PAIR_RECORD_BITS: u32 = 32;
+const PAIR_OFFSET_SHIFT: u32 = 32;
+const PAIR_LEN_SHIFT: u32 = 48;
+const PAIR_TAG_SHIFT: u32 = 56;
+
+/// The hash of a (tenant, origin) pair: the origin hashed with the id's
+/// hash as its seed.
+#[inline]
+fn pair_hash(seed: u64, id: &[u8], origin: &[u8]) -> u64 {
+    exact_hash(exact_hash(seed, id) ^ 0x9e37_79b9_7f4a_7c15, origin)
 }
 
 impl Segment {
@@ -74,11 +100,107 @@ impl Segment {
             arena,
             len: 0,
             seed,
+            pairs: Box::default(),
         };
         for offset in offsets {
             segment.insert(offset);
         }
+        segment.pairs = segment.pair_table();
         segment
+    }
+
+    /// The pair table of the records the tenant table holds (of two
+    /// records with one id, the one that won).
+    fn pair_table(&self) -> Box<[u64]> {
+        if u32::try_from(self.arena.len()).is_err() {
+            return Box::default();
+        }
+        let mut pairs = Vec::new();
+        for entry in self.entries.iter().filter(|e| **e != 0) {
+            let offset = (entry & OFFSET_MASK) - 1;
+            let Some(record) = self.record(offset) else {
+                continue;
+            };
+            let Some(origins) = blob::decode(record.tables) else {
+                continue;
+            };
+            let start = self.arena.as_ptr() as usize + offset as usize;
+            for key in origins.exact.keys() {
+                let inside = key.as_ptr() as usize - start;
+                if let (Ok(inside), Ok(len)) = (u16::try_from(inside), u8::try_from(key.len())) {
+                    let h = pair_hash(self.seed, record.id, key);
+                    pairs.push((
+                        h,
+                        (offset + 1)
+                            | u64::from(inside) << PAIR_OFFSET_SHIFT
+                            | u64::from(len) << PAIR_LEN_SHIFT,
+                    ));
+                }
+            }
+        }
+        let count = pairs.len();
+        if count == 0 {
+            return Box::default();
+        }
+        let mut table = vec![0u64; count + count / 4 + 1];
+        for (h, entry) in pairs {
+            let mut at = ((u128::from(h) * table.len() as u128) >> 64) as usize;
+            while table[at] != 0 {
+                at = if at + 1 == table.len() { 0 } else { at + 1 };
+            }
+            table[at] = entry | (h & 0xff) << PAIR_TAG_SHIFT;
+        }
+        table.into_boxed_slice()
+    }
+
+    /// True when tenant `id` lists `origin` exactly (a request's `Origin`,
+    /// byte for byte) in this segment; false means "not paired here", and
+    /// the tenant's tables decide.
+    #[inline]
+    pub(crate) fn has_exact(&self, id: &[u8], origin: &[u8]) -> bool {
+        let Ok(len) = u8::try_from(origin.len()) else {
+            return false;
+        };
+        if self.pairs.is_empty() {
+            return false;
+        }
+        let h = pair_hash(self.seed, id, origin);
+        let want = (h & 0xff) << PAIR_TAG_SHIFT | u64::from(len) << PAIR_LEN_SHIFT;
+        let mut at = ((u128::from(h) * self.pairs.len() as u128) >> 64) as usize;
+        // Never full, so a free entry ends every probe; the bound only
+        // keeps a broken invariant from looping.
+        for _ in 0..self.pairs.len() {
+            let Some(&entry) = self.pairs.get(at) else {
+                return false;
+            };
+            if entry == 0 {
+                return false;
+            }
+            if entry & (0xffff << PAIR_LEN_SHIFT) == want && self.pair_matches(entry, id, origin) {
+                return true;
+            }
+            at = if at + 1 == self.pairs.len() {
+                0
+            } else {
+                at + 1
+            };
+        }
+        false
+    }
+
+    /// Whether the pair `entry` is `id` listing `origin`.
+    #[inline]
+    fn pair_matches(&self, entry: u64, id: &[u8], origin: &[u8]) -> bool {
+        let record = (entry & ((1 << PAIR_RECORD_BITS) - 1)) as usize - 1;
+        let inside = (entry >> PAIR_OFFSET_SHIFT & 0xffff) as usize;
+        let Some(rest) = self.arena.get(record..) else {
+            return false;
+        };
+        let stored_id = rest
+            .split_first()
+            .and_then(|(&n, rest)| rest.get(..usize::from(n)));
+        let text = rest.get(inside..inside + origin.len());
+        matches!((stored_id, text), (Some(i), Some(t)) if eq_bytes(i, id) && eq_bytes(t, origin))
     }
 
     /// The table entry's position and tag for `id`.
@@ -180,7 +302,7 @@ impl Segment {
 
     /// The heap bytes it holds, the ids' and origins' text included.
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.entries.len() * 8 + self.arena.capacity()
+        (self.entries.len() + self.pairs.len()) * 8 + self.arena.capacity()
     }
 
     /// The bytes of its records.
@@ -270,10 +392,85 @@ mod tests {
         assert!(ids.iter().all(|id| segment.get(id).is_some()));
     }
 
+    fn blob(patterns: &[&str]) -> Vec<u8> {
+        let parsed: Vec<_> = patterns
+            .iter()
+            .map(|p| cors_policy::pattern::parse(p).unwrap().pattern)
+            .collect();
+        let owned = cors_policy::tenant::origin_tables(&parsed).unwrap();
+        let mut out = Vec::new();
+        blob::encode(&owned, &mut out);
+        out
+    }
+
+    #[test]
+    fn every_exact_pair_is_found_and_nothing_near_it() {
+        let ids: Vec<String> = (0..2000).map(|i| format!("t{i}")).collect();
+        let origins: Vec<[String; 3]> = (0..2000)
+            .map(|i| {
+                [
+                    format!("https://app{i}.example"),
+                    format!("http://localhost:{}", 3000 + i),
+                    format!("https://*.w{i}.example"),
+                ]
+            })
+            .collect();
+        let blobs: Vec<Vec<u8>> = origins
+            .iter()
+            .map(|o| blob(&o.iter().map(String::as_str).collect::<Vec<_>>()))
+            .collect();
+        let segment = Segment::build(
+            9,
+            ids.iter()
+                .zip(&blobs)
+                .map(|(id, b)| (id.as_bytes(), 0u16, &b[..])),
+            0,
+        );
+        assert_eq!(segment.pairs.iter().filter(|e| **e != 0).count(), 4000);
+        for (i, id) in ids.iter().enumerate() {
+            let [a, b, wildcard] = &origins[i];
+            assert!(segment.has_exact(id.as_bytes(), a.as_bytes()), "{id} {a}");
+            assert!(segment.has_exact(id.as_bytes(), b.as_bytes()), "{id} {b}");
+            // Wildcards are the tables' business, and so is everything
+            // near an exact origin: a prefix, an extension, another
+            // tenant's, another id.
+            let near = [
+                wildcard.clone(),
+                a[..a.len() - 1].to_string(),
+                format!("{a}x"),
+                format!("{a}/"),
+                origins[(i + 1) % 2000][0].clone(),
+            ];
+            for origin in near {
+                assert!(
+                    !segment.has_exact(id.as_bytes(), origin.as_bytes()),
+                    "{id} {origin}"
+                );
+            }
+            assert!(!segment.has_exact(format!("{id}x").as_bytes(), a.as_bytes()));
+        }
+    }
+
+    #[test]
+    fn only_the_winning_records_pairs_are_kept() {
+        let (old, new) = (
+            blob(&["https://old.example"]),
+            blob(&["https://new.example"]),
+        );
+        let segment = Segment::build(
+            3,
+            [(&b"x"[..], 0u16, &old[..]), (b"x", 0, &new[..])].into_iter(),
+            0,
+        );
+        assert!(segment.has_exact(b"x", b"https://new.example"));
+        assert!(!segment.has_exact(b"x", b"https://old.example"));
+    }
+
     #[test]
     fn an_empty_segment_finds_nothing() {
         let segment = Segment::build(0, std::iter::empty(), 0);
         assert!(segment.get(b"a").is_none());
+        assert!(!segment.has_exact(b"a", b"https://a.example"));
         assert_eq!(segment.records().count(), 0);
         assert!(Segment::default().get(b"a").is_none());
     }
