@@ -292,9 +292,10 @@ pub fn wildcard_entry_hash(seed: u64, entry: &[u8]) -> u64 {
     hash_bytes(scheme_seed(seed, scheme), tail)
 }
 
-/// Hash used by the exact tables (re-exported for the builder).
+/// Hash used by the exact tables (re-exported for the builder and the
+/// tenant index, whose lookups hash twice and inline it).
 #[doc(hidden)]
-#[inline]
+#[inline(always)]
 pub fn exact_hash(seed: u64, key: &[u8]) -> u64 {
-    hash_bytes(seed, key)
+    crate::hash::hash_bytes_inline(seed, key)
 }
