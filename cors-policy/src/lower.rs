@@ -11,8 +11,11 @@ use crate::pattern::OriginPattern;
 /// The safelisted methods, the default of `methods`.
 pub const DEFAULT_METHODS: [&str; 3] = ["GET", "HEAD", "POST"];
 
-/// A validated policy in canonical form.
+/// A validated policy in canonical form. Made by the compiler only
+/// (`#[non_exhaustive]`: a new policy key is a new field, not a breaking
+/// change).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PolicySpec {
     /// The policy's name (`""` for the only, unnamed policy of a file).
     pub name: String,

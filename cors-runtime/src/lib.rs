@@ -71,5 +71,21 @@ mod send_sync {
         assert_send_sync::<crate::Decision<'static>>();
         assert_send_sync::<crate::PreparedHeaders<String>>();
         assert_send_sync::<crate::FixedValues<String>>();
+        assert_send_sync::<crate::observe::Observer>();
+    }
+
+    fn assert_unwind_safe<T: std::panic::UnwindSafe + std::panic::RefUnwindSafe>() {}
+
+    /// Reporting keeps the adapters unwind-safe, as they were before it
+    /// (`cargo semver-checks` reports the loss of an auto trait).
+    #[test]
+    fn adapters_stay_unwind_safe() {
+        assert_unwind_safe::<crate::observe::Observer>();
+        #[cfg(feature = "http")]
+        assert_unwind_safe::<crate::adapters::http::HttpCors<crate::OwnedPolicy>>();
+        #[cfg(feature = "actix")]
+        assert_unwind_safe::<crate::adapters::actix::Cors<crate::OwnedPolicy>>();
+        #[cfg(feature = "reload")]
+        assert_unwind_safe::<crate::adapters::reload::ReloadableHttpCors>();
     }
 }

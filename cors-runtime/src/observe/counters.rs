@@ -33,13 +33,20 @@ const MAX_LABELS: usize = 256;
 /// The label of the policies past [`MAX_LABELS`].
 const OTHER_LABEL: &str = "(other)";
 
+/// A label's registered counters. A counter's handle is a trait object the
+/// `metrics` facade does not mark unwind-safe; an increment leaves nothing
+/// half-done for a panic to expose, so the adapters holding an observer
+/// stay `UnwindSafe` and `RefUnwindSafe`, as they were before counters
+/// (`cargo semver-checks` caught the loss).
+type Handles<const N: usize> = std::panic::AssertUnwindSafe<[Counter; N]>;
+
 /// Counters for each policy label seen: the first inline, the others in a
 /// list that only grows when a new label appears.
 #[derive(Debug)]
 pub(crate) struct Cache<const N: usize> {
     register: fn(&str) -> [Counter; N],
-    first: OnceLock<(Box<str>, [Counter; N])>,
-    others: RwLock<Vec<(Box<str>, [Counter; N])>>,
+    first: OnceLock<(Box<str>, Handles<N>)>,
+    others: RwLock<Vec<(Box<str>, Handles<N>)>>,
 }
 
 impl<const N: usize> Cache<N> {
@@ -64,7 +71,7 @@ impl<const N: usize> Cache<N> {
     fn add_slow(&self, label: &str, i: usize, by: u64) {
         let (first, counters) = self
             .first
-            .get_or_init(|| (label.into(), (self.register)(label)));
+            .get_or_init(|| (label.into(), std::panic::AssertUnwindSafe((self.register)(label))));
         if **first == *label {
             counters[i].increment(by);
             return;
@@ -93,7 +100,7 @@ impl<const N: usize> Cache<N> {
             counters[i].increment(by);
             return;
         }
-        let counters = (self.register)(label);
+        let counters = std::panic::AssertUnwindSafe((self.register)(label));
         counters[i].increment(by);
         others.push((label.into(), counters));
     }
