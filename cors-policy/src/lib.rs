@@ -113,7 +113,18 @@ impl Compiled {
     }
 }
 
-/// Runs every rule on the whole file and returns every diagnostic.
+/// Runs every rule on the whole file and returns every diagnostic (what
+/// `cors lint` prints).
+///
+/// ```
+/// let report = cors_policy::check(&cors_policy::Source::new(
+///     "cors.toml",
+///     "origins = [\"https://App.Example.com/\"]\ncredentials = true\n",
+/// ));
+/// let codes: Vec<&str> = report.diagnostics().iter().map(|d| d.code).collect();
+/// assert!(codes.contains(&"CORS101"), "{report}"); // not an origin: a path
+/// println!("{report}"); // the annotated file, as `cors lint` shows it
+/// ```
 pub fn check(source: &Source) -> Report {
     let file = parse::parse_file(&source.text);
     let mut diagnostics = rules::run(&file, &source.text);

@@ -98,7 +98,23 @@ pub fn outcome_index(decision: &Decision<'_>) -> usize {
 
 /// Reports decisions; each adapter holds one and calls it once per
 /// request. Build it once per adapter: with the `metrics` feature it keeps
-/// the counters it registered.
+/// the counters it registered. An adapter of your own reports the same
+/// way:
+///
+/// ```
+/// use cors_runtime::observe::Observer;
+/// use cors_runtime::{Chosen, PolicySource, SimpleRequest};
+///
+/// let policy = cors_policy::load(r#"origins = ["https://app.example.com"]"#).unwrap();
+/// let observer = Observer::new(); // once, beside the policy
+/// // Per request:
+/// let view = policy.policy();
+/// let chosen = Chosen::new(&view);
+/// let headers = [("Origin", &b"https://evil.example"[..])];
+/// let request = SimpleRequest::new(b"GET", &headers);
+/// let decision = chosen.evaluate(&request);
+/// observer.decision(&chosen, &request, &decision); // an event, a count
+/// ```
 #[derive(Debug, Default)]
 pub struct Observer {
     #[cfg(feature = "metrics")]

@@ -481,6 +481,25 @@ impl TenantIndex {
     /// every request that starts from now on. Costs the tenant's own size
     /// plus a copy of the small live overlay, never the whole index.
     ///
+    /// ```
+    /// use cors_tenants::{Platform, TenantIndex, TenantSpec};
+    /// let platform = Platform::new(
+    ///     &cors_policy::Source::new("platform.toml", "origins = []\n"),
+    ///     "default",
+    /// ).unwrap();
+    /// let index = TenantIndex::new(platform);
+    /// let app = |origins: &[&str]| TenantSpec {
+    ///     id: "app-a".into(),
+    ///     origins: origins.iter().map(|o| o.to_string()).collect(),
+    ///     plan: None,
+    /// };
+    /// index.upsert(&app(&["https://a.example"])).unwrap();
+    /// // Refused with the policy file's rule and help; the old entry stays.
+    /// let refused = index.upsert(&app(&["https://*.com"])).unwrap_err();
+    /// assert!(refused.to_string().contains("CORS104"), "{refused}");
+    /// assert_eq!(index.load().allows_origin(b"app-a", b"https://a.example"), Some(true));
+    /// ```
+    ///
     /// # Errors
     /// Why it was refused; the tenant's previous entry, if any, stays.
     pub fn upsert(&self, tenant: &crate::TenantSpec) -> Result<Change, Error> {

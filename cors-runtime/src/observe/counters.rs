@@ -69,9 +69,12 @@ impl<const N: usize> Cache<N> {
 
     #[cold]
     fn add_slow(&self, label: &str, i: usize, by: u64) {
-        let (first, counters) = self
-            .first
-            .get_or_init(|| (label.into(), std::panic::AssertUnwindSafe((self.register)(label))));
+        let (first, counters) = self.first.get_or_init(|| {
+            (
+                label.into(),
+                std::panic::AssertUnwindSafe((self.register)(label)),
+            )
+        });
         if **first == *label {
             counters[i].increment(by);
             return;

@@ -46,7 +46,24 @@ pub struct DirSource {
 }
 
 impl DirSource {
-    /// Tenants from `dir`'s `*.toml` files.
+    /// Tenants from `dir`'s `*.toml` files, one per tenant, named after
+    /// it, each holding its `origins` and an optional `plan`.
+    ///
+    /// ```
+    /// use cors_tenants::{Platform, TenantIndex, source::dir::DirSource};
+    /// let dir = tempfile::tempdir().unwrap();
+    /// std::fs::write(
+    ///     dir.path().join("app-a.toml"),
+    ///     "origins = [\"https://a.example\"]\n",
+    /// ).unwrap();
+    /// let platform = Platform::new(
+    ///     &cors_policy::Source::new("platform.toml", "origins = []\n"),
+    ///     "default",
+    /// ).unwrap();
+    /// let mut source = DirSource::new(dir.path());
+    /// let (index, _refused) = TenantIndex::from_source(platform, &mut source).unwrap();
+    /// assert_eq!(index.load().allows_origin(b"app-a", b"https://a.example"), Some(true));
+    /// ```
     pub fn new(dir: impl Into<PathBuf>) -> DirSource {
         DirSource {
             dir: dir.into(),

@@ -43,7 +43,21 @@ pub struct SqliteSource {
 
 impl SqliteSource {
     /// Opens (or creates) the database at `path` and brings its schema up
-    /// to date.
+    /// to date (`migrations/sqlite/`: a `tenants` table, its origins, and
+    /// a change log filled by triggers, so a write from any connection is
+    /// seen).
+    ///
+    /// ```
+    /// use cors_tenants::{Platform, TenantIndex, source::sqlite::SqliteSource};
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let mut source = SqliteSource::open(dir.path().join("tenants.db")).unwrap();
+    /// let platform = Platform::new(
+    ///     &cors_policy::Source::new("platform.toml", "origins = []\n"),
+    ///     "default",
+    /// ).unwrap();
+    /// let (index, _refused) = TenantIndex::from_source(platform, &mut source).unwrap();
+    /// assert!(index.load().is_empty());
+    /// ```
     ///
     /// # Errors
     /// When the file cannot be opened or migrated.
