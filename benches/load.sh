@@ -7,6 +7,10 @@
 # Without the layer, the preflights are answered 404/405 by the router: those
 # are the non-2xx of the baseline rows, expected.
 #
+# Then the axum example side by side with corsc, with tower-http's
+# CorsLayer configured the same, and without CORS, in interleaved rounds
+# (ROUNDS, default 5), and the throughput each layer costs.
+#
 # Run from the repository root: benches/load.sh [seconds per run, default 15]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -70,4 +74,44 @@ for framework in axum actix rocket; do
         PORT=$((PORT + 1))
     done
 done
+# Side by side: the axum example with corsc, with tower-http's CorsLayer
+# configured as the same policies (--tower-http), and without CORS, in
+# ROUNDS interleaved rounds (drift hits the three alike); the throughput
+# each layer costs relative to no CORS, per round and as a median.
+ROUNDS=${ROUNDS:-5}
+echo
+echo "| round | corsc req/s | tower-http req/s | no CORS req/s | corsc cost | tower-http cost | corsc / tower-http |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+costs_ours=(); costs_theirs=()
+for round in $(seq "$ROUNDS"); do
+    declare -A rate=()
+    for mode in corsc tower-http none; do
+        case $mode in
+            corsc) flag="" ;;
+            tower-http) flag="--tower-http" ;;
+            none) flag="--without-cors" ;;
+        esac
+        "target/release/example-axum" --port "$PORT" $flag >/dev/null 2>&1 &
+        pid=$!
+        for _ in $(seq 50); do
+            curl -s -o /dev/null "http://127.0.0.1:$PORT/api/items" && break
+            sleep 0.1
+        done
+        wrk -t2 -c32 -d2s -s "$SCRIPT" "http://127.0.0.1:$PORT" >/dev/null
+        result=$(wrk -t2 -c32 -d"${DURATION}s" -s "$SCRIPT" "http://127.0.0.1:$PORT" | grep RESULT)
+        kill "$pid"; wait "$pid" 2>/dev/null || true
+        eval "$(echo "$result" | sed 's/RESULT //')"
+        rate[$mode]=$rps
+        PORT=$((PORT + 1))
+    done
+    read -r ours theirs ratio < <(awk -v a="${rate[corsc]}" -v b="${rate[tower-http]}" -v n="${rate[none]}" \
+        'BEGIN { ca = 1 - a / n; cb = 1 - b / n; printf "%.4f %.4f %s\n", ca, cb, (cb > 0 ? sprintf("%.2f", ca / cb) : "n/a") }')
+    costs_ours+=("$ours"); costs_theirs+=("$theirs")
+    echo "| $round | ${rate[corsc]} | ${rate[tower-http]} | ${rate[none]} | $(awk -v c="$ours" 'BEGIN { printf "%.1f %%", 100 * c }') | $(awk -v c="$theirs" 'BEGIN { printf "%.1f %%", 100 * c }') | $ratio |"
+done
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+mo=$(median "${costs_ours[@]}"); mt=$(median "${costs_theirs[@]}")
+echo
+awk -v a="$mo" -v b="$mt" 'BEGIN { printf "median cost: corsc %.1f %%, tower-http %.1f %% (corsc / tower-http: %s)\n", 100 * a, 100 * b, (b > 0 ? sprintf("%.2f", a / b) : "n/a") }'
+
 rm -f "$SCRIPT"

@@ -203,6 +203,11 @@ pub struct Decision<'a> {
     pub(crate) body: bool,
     /// A platform's shape for the error body, and the request id to echo.
     pub(crate) format: Option<(&'a ErrorFormat, Option<&'a [u8]>)>,
+    /// The origin was not parsed: a forwarded request from an unlisted
+    /// origin is answered `Vary: Origin` whether the origin is well formed
+    /// or not, so only [`Decision::reason`] needs to know, and parses it
+    /// when asked (`cors_invalid_origin` or `cors_origin_not_allowed`).
+    pub(crate) unparsed: bool,
 }
 
 impl<'a> Decision<'a> {
@@ -223,6 +228,11 @@ impl<'a> Decision<'a> {
 
     /// Why.
     pub fn reason(&self) -> Reason<'a> {
+        if self.unparsed
+            && let Some(Err(e)) = self.origin.map(crate::origin::parse)
+        {
+            return Reason::InvalidOrigin(e);
+        }
         self.reason
     }
 
@@ -230,7 +240,7 @@ impl<'a> Decision<'a> {
     /// with `on_reject = "forbid"`.
     pub fn error_body(&self) -> Option<ErrorBody<'a>> {
         self.body.then_some(ErrorBody {
-            reason: self.reason,
+            reason: self.reason(),
             origin: self.origin,
             format: self.format,
         })
@@ -266,6 +276,7 @@ impl<'a> Decision<'a> {
             origin: None,
             body: false,
             format: None,
+            unparsed: false,
         }
     }
 
@@ -328,6 +339,7 @@ impl<'a> Decision<'a> {
             origin: Some(origin),
             body: false,
             format: None,
+            unparsed: false,
         }
     }
 
@@ -360,6 +372,7 @@ impl<'a> Decision<'a> {
             origin,
             body: forbid,
             format: None,
+            unparsed: false,
         }
     }
 }

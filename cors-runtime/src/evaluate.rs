@@ -58,6 +58,20 @@ impl<'p> Policy<'p> {
         let fast = policy.raw.origins.match_unchecked(origin_value);
         let by = match fast {
             FastMatch::Listed(by) => by,
+            // An unlisted origin on a forwarded request gets `Vary: Origin`
+            // whether it is well formed or not (R27): unless it may be the
+            // server's own (R28), it is parsed only if its reason is asked
+            // for (`Decision::reason`).
+            FastMatch::NotListed
+                if !preflight
+                    && !policy.raw.forbid
+                    && !policy.is_same_origin(req, origin_value) =>
+            {
+                let mut decision =
+                    policy.reject(Reason::OriginNotAllowed, false, Some(origin_value));
+                decision.unparsed = true;
+                return decision;
+            }
             FastMatch::NotListed | FastMatch::Unknown => {
                 let parsed = match origin::parse(origin_value) {
                     Ok(parsed) => parsed,

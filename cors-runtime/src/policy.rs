@@ -384,9 +384,10 @@ impl<'a> Chosen<'a> {
     {
         let mut decision = self.policy.evaluate(request);
         if let Some(reason) = self.refusal
-            && decision.reason == Reason::OriginNotAllowed
+            && decision.reason() == Reason::OriginNotAllowed
         {
             decision.reason = reason;
+            decision.unparsed = false;
         }
         decision.format = self.format;
         decision

@@ -145,3 +145,42 @@ fn rejections_are_counted_under_their_code() {
         ("rejected", "cors_unknown_tenant")
     );
 }
+
+/// A forwarded request from an unlisted origin is answered before its
+/// origin is parsed; its reason still tells an invalid origin from an
+/// unlisted one, as a parse would.
+#[test]
+fn an_unlisted_origins_reason_is_the_parses() {
+    let policy = cors_policy::load(
+        "origins = [\"https://a.test\", \"https://*.b.test\"]\nserver_origins = [\"https://api.test\"]\n",
+    )
+    .unwrap();
+    let view = policy.policy();
+    let origins: [&[u8]; 12] = [
+        b"https://c.test",
+        b"https://a.test.evil",
+        b"https://A.test",
+        b"https://a.test/",
+        b"https://a..test",
+        b"http://a.test:0080",
+        b"https://x.b.test:99999",
+        b"null",
+        b"https://\xff.test",
+        b"https://api.test",
+        b"ftp://a.test",
+        b"https://a.test:443",
+    ];
+    for origin in origins {
+        let headers = [("Origin", origin)];
+        let request = SimpleRequest::new(b"GET", &headers);
+        let decision = view.evaluate(&request);
+        let expected = match cors_runtime::origin::parse(origin) {
+            Err(e) => cors_runtime::Reason::InvalidOrigin(e),
+            Ok(_) if origin == b"https://api.test" => cors_runtime::Reason::SameOrigin,
+            Ok(_) => cors_runtime::Reason::OriginNotAllowed,
+        };
+        assert_eq!(decision.reason(), expected, "{}", String::from_utf8_lossy(origin));
+        let vary: Vec<&[u8]> = decision.headers().iter().map(|(_, v)| v.as_bytes()).collect();
+        assert_eq!(vary, [&b"Origin"[..]], "{}", String::from_utf8_lossy(origin));
+    }
+}

@@ -50,7 +50,50 @@ pub fn app_without_cors(store: Arc<Store>) -> Router {
     build(None, store)
 }
 
-fn build(profile: Option<Profile>, store: Arc<Store>) -> Router {
+/// The same routes behind tower-http's `CorsLayer`, configured as the
+/// `api` and `public` policies of `examples/policies/api.toml` (production
+/// profile): the peer the load comparison measures corsc against.
+pub fn app_with_tower_http(store: Arc<Store>) -> Router {
+    use axum::http::{HeaderName, HeaderValue, Method};
+    use tower_http::cors::{Any, CorsLayer as TowerHttp};
+    let api = TowerHttp::new()
+        .allow_origin([
+            HeaderValue::from_static("https://app.example.com"),
+            HeaderValue::from_static("https://admin.example.com"),
+        ])
+        .allow_methods([
+            Method::GET,
+            Method::HEAD,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+        ])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::AUTHORIZATION,
+            HeaderName::from_static("x-request-id"),
+        ])
+        .expose_headers([
+            HeaderName::from_static("x-request-id"),
+            HeaderName::from_static("x-total-count"),
+        ])
+        .allow_credentials(true)
+        .max_age(std::time::Duration::from_secs(600));
+    let public = TowerHttp::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::HEAD])
+        .expose_headers([HeaderName::from_static("x-total-count")])
+        .max_age(std::time::Duration::from_secs(7200));
+    let (api_routes, public_routes) = routes();
+    Router::new()
+        .nest("/api", api_routes.layer(api))
+        .nest("/public", public_routes.layer(public))
+        .with_state(store)
+}
+
+/// The routes, without CORS: `/api`'s and `/public`'s.
+fn routes() -> (Router<Arc<Store>>, Router<Arc<Store>>) {
     let api = Router::new()
         .route("/items", get(list_items))
         .route("/items/{id}", put(put_item).delete(delete_item))
@@ -60,6 +103,11 @@ fn build(profile: Option<Profile>, store: Arc<Store>) -> Router {
         // 404s under /api come from inside the layer, so they carry CORS headers.
         .fallback(|| async { StatusCode::NOT_FOUND });
     let public = Router::new().route("/stats", get(stats));
+    (api, public)
+}
+
+fn build(profile: Option<Profile>, store: Arc<Store>) -> Router {
+    let (api, public) = routes();
     let (api, public) = match profile {
         Some(profile) => {
             let api_policy = match profile {
@@ -158,7 +206,16 @@ pub async fn serve_with(
     profile: Option<Profile>,
     metrics: Option<PrometheusHandle>,
 ) -> std::io::Result<()> {
-    let mut app = build(profile, Arc::default());
+    serve_app(listener, build(profile, Arc::default()), metrics).await
+}
+
+/// Serves `app` (with `/metrics` when `metrics` is given) until the
+/// process is interrupted.
+pub async fn serve_app(
+    listener: tokio::net::TcpListener,
+    mut app: Router,
+    metrics: Option<PrometheusHandle>,
+) -> std::io::Result<()> {
     if let Some(handle) = metrics {
         app = with_metrics(app, handle);
     }

@@ -23,6 +23,14 @@ async fn main() -> std::io::Result<()> {
         None
     };
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", options.port)).await?;
+    if options.tower_http {
+        println!(
+            "example-axum listening on http://127.0.0.1:{} with tower-http's CorsLayer (comparison)",
+            options.port
+        );
+        let app = example_axum::app_with_tower_http(Default::default());
+        return example_axum::serve_app(listener, app, metrics).await;
+    }
     println!("{}", options.banner("axum"));
     example_axum::serve_with(listener, options.cors(), metrics).await
 }

@@ -38,8 +38,12 @@ pub struct Options {
     pub profile: Profile,
     /// Serve without any CORS layer: the baseline the load tests measure
     /// the layer's cost against.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "tower_http")]
     pub without_cors: bool,
+    /// Serve with tower-http's `CorsLayer` configured as the same policies
+    /// instead of corsc's (the axum example; the load comparison).
+    #[arg(long)]
+    pub tower_http: bool,
     /// Serve the CORS counters for Prometheus at `/metrics` (the axum
     /// example).
     #[arg(long)]
