@@ -128,6 +128,9 @@ fn configs() -> Vec<Config> {
     ]
 }
 
+/// Makes one benchmark's request, afresh for each iteration.
+type MakeRequest = Box<dyn Fn() -> Request<()>>;
+
 fn preflight(origin: &str, request_headers: &[&str]) -> Request<()> {
     let mut request = Request::builder()
         .method(Method::OPTIONS)
@@ -181,7 +184,7 @@ fn bench(c: &mut Criterion) {
         let owned = cors_policy::load(&config.policy).expect("a valid policy");
         let ours = cors_runtime::adapters::tower::CorsLayer::new(owned).layer(inner());
         let theirs = config.tower_http.layer(inner());
-        let mut requests: Vec<(String, Box<dyn Fn() -> Request<()>>)> = Vec::new();
+        let mut requests: Vec<(String, MakeRequest)> = Vec::new();
         let allowed = config.allowed.clone();
         requests.push((
             "preflight/allowed".into(),

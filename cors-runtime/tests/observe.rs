@@ -179,8 +179,22 @@ fn an_unlisted_origins_reason_is_the_parses() {
             Ok(_) if origin == b"https://api.test" => cors_runtime::Reason::SameOrigin,
             Ok(_) => cors_runtime::Reason::OriginNotAllowed,
         };
-        assert_eq!(decision.reason(), expected, "{}", String::from_utf8_lossy(origin));
-        let vary: Vec<&[u8]> = decision.headers().iter().map(|(_, v)| v.as_bytes()).collect();
-        assert_eq!(vary, [&b"Origin"[..]], "{}", String::from_utf8_lossy(origin));
+        assert_eq!(
+            decision.reason(),
+            expected,
+            "{}",
+            String::from_utf8_lossy(origin)
+        );
+        let vary: Vec<&[u8]> = decision
+            .headers()
+            .iter()
+            .map(|(_, v)| v.as_bytes())
+            .collect();
+        assert_eq!(
+            vary,
+            [&b"Origin"[..]],
+            "{}",
+            String::from_utf8_lossy(origin)
+        );
     }
 }
