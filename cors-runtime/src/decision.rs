@@ -193,7 +193,7 @@ impl Reason<'_> {
 /// without calling the service. Otherwise call the service and add the headers
 /// to its response, whatever its status — inserting (replacing) every header
 /// except `Vary`, which is merged with [`crate::vary::merge`].
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy)]
 pub struct Decision<'a> {
     pub(crate) kind: DecisionKind,
     pub(crate) status: Option<u16>,
@@ -208,6 +208,22 @@ pub struct Decision<'a> {
     /// or not, so only [`Decision::reason`] needs to know, and parses it
     /// when asked (`cors_invalid_origin` or `cors_origin_not_allowed`).
     pub(crate) unparsed: bool,
+}
+
+/// The reason shown is [`Decision::reason`]'s, parsed when the decision
+/// was taken without parsing the origin.
+impl fmt::Debug for Decision<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Decision")
+            .field("kind", &self.kind)
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("reason", &self.reason())
+            .field("origin", &self.origin)
+            .field("body", &self.body)
+            .field("format", &self.format)
+            .finish()
+    }
 }
 
 impl<'a> Decision<'a> {

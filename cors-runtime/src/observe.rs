@@ -75,7 +75,41 @@ pub(crate) static OUTCOME_NAMES: [(&str, &str); OUTCOMES.len()] = OUTCOMES;
 /// The position of a decision's `(outcome, reason)` in [`OUTCOMES`].
 #[inline]
 pub fn outcome_index(decision: &Decision<'_>) -> usize {
-    match (decision.kind(), decision.reason()) {
+    outcome_index_of(decision.kind(), decision.reason())
+}
+
+/// A decision's reason, asked for at most once: an unlisted origin's is
+/// found by parsing it (`Decision::reason`), which reporting does only
+/// when a counter or an enabled event needs it, and then once.
+#[cfg_attr(not(any(feature = "tracing", feature = "metrics")), allow(dead_code))]
+pub(crate) struct ReasonOnce<'d, 'a> {
+    decision: &'d Decision<'a>,
+    reason: std::cell::OnceCell<Reason<'a>>,
+}
+
+#[cfg_attr(not(any(feature = "tracing", feature = "metrics")), allow(dead_code))]
+impl<'d, 'a> ReasonOnce<'d, 'a> {
+    pub(crate) fn new(decision: &'d Decision<'a>) -> Self {
+        ReasonOnce {
+            decision,
+            reason: std::cell::OnceCell::new(),
+        }
+    }
+
+    pub(crate) fn get(&self) -> Reason<'a> {
+        *self.reason.get_or_init(|| self.decision.reason())
+    }
+
+    /// The position of the decision's `(outcome, reason)` in [`OUTCOMES`].
+    pub(crate) fn outcome_index(&self) -> usize {
+        outcome_index_of(self.decision.kind(), self.get())
+    }
+}
+
+/// [`outcome_index`] of a decision's kind and reason.
+#[inline]
+fn outcome_index_of(kind: DecisionKind, reason: Reason<'_>) -> usize {
+    match (kind, reason) {
         (DecisionKind::Actual, _) => 0,
         (DecisionKind::Preflight, _) => 1,
         (DecisionKind::NotCors, Reason::SameOrigin) => 3,
@@ -136,14 +170,15 @@ impl Observer {
         request: &R,
         decision: &Decision<'_>,
     ) {
-        #[cfg(feature = "tracing")]
-        events::decision(chosen, request, decision);
+        let reason = ReasonOnce::new(decision);
         #[cfg(feature = "metrics")]
-        self.counters.decision(chosen.label(), decision);
+        self.counters.outcome(chosen.label(), reason.outcome_index());
+        #[cfg(feature = "tracing")]
+        events::decision(chosen, request, decision, &reason);
         #[cfg(not(feature = "tracing"))]
         let _ = request;
         #[cfg(not(any(feature = "tracing", feature = "metrics")))]
-        let _ = (chosen, decision);
+        let _ = (chosen, reason);
     }
 
     /// Reports that `policy` now serves: an `INFO` event with its name and

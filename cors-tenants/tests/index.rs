@@ -310,3 +310,38 @@ fn a_change_since_compaction_wins_over_the_bases_pairs() {
     assert_eq!(lookup(&index, "a", "https://new.example"), Some(true));
     assert_eq!(lookup(&index, "b", "https://old.example"), None);
 }
+
+/// Memory beyond the ids' and origins' text stays under 64 bytes per
+/// origin whatever the number of tenants — the pair table once doubled at
+/// every power of two, putting 1,025 tenants at 71 bytes.
+#[test]
+fn memory_per_origin_stays_under_64_bytes_at_every_size() {
+    for n in [1_000, 1_024, 1_025, 1_365, 1_366, 2_049] {
+        let platform = platform();
+        let tenants: Vec<_> = (0..n)
+            .map(|i| {
+                let spec = TenantSpec {
+                    id: format!("client-{i:07}"),
+                    origins: vec![
+                        format!("https://app.customer{i}.example"),
+                        format!("https://admin.customer{i}.example"),
+                        format!("https://*.customer{i}.example.net"),
+                    ],
+                    plan: None,
+                };
+                let text = spec.id.len()
+                    + spec
+                        .origins
+                        .iter()
+                        .map(|o| o.len() - if o.contains("*.") { 2 } else { 0 })
+                        .sum::<usize>();
+                (platform.check(&spec).expect("valid"), text)
+            })
+            .collect();
+        let text: usize = tenants.iter().map(|(_, t)| t).sum();
+        let index = TenantIndex::build(platform, tenants.into_iter().map(|(c, _)| c).collect())
+            .expect("checked here");
+        let per_origin = (index.load().heap_bytes() - text) as f64 / (3 * n) as f64;
+        assert!(per_origin <= 64.0, "{n} tenants: {per_origin:.1} B per origin");
+    }
+}

@@ -10,8 +10,7 @@ use std::sync::{OnceLock, RwLock};
 
 use metrics::{Counter, counter};
 
-use super::{OUTCOMES, outcome_index};
-use crate::decision::Decision;
+use super::OUTCOMES;
 
 /// `corsc_requests_total{policy, outcome, reason}`: requests by policy
 /// (a tenant's plan) and [`OUTCOMES`].
@@ -138,9 +137,10 @@ impl Default for Counters {
 }
 
 impl Counters {
+    /// Counts one request of `label` under outcome `index`.
     #[inline]
-    pub(crate) fn decision(&self, label: &str, decision: &Decision<'_>) {
-        self.0.add(label, outcome_index(decision), 1);
+    pub(crate) fn outcome(&self, label: &str, index: usize) {
+        self.0.add(label, index, 1);
     }
 }
 

@@ -3,7 +3,7 @@
 
 use tracing::field::{DisplayValue, display};
 
-use super::{Escaped, HeaderText, OUTCOME_NAMES, outcome_index};
+use super::{Escaped, HeaderText, OUTCOME_NAMES, ReasonOnce};
 use crate::decision::{Decision, DecisionKind, Reason};
 use crate::policy::{Chosen, LogLevel};
 use crate::request::{RequestHeader, RequestView};
@@ -28,9 +28,10 @@ macro_rules! event_at {
 }
 pub(crate) use event_at;
 
-/// The level a decision is logged at.
+/// The level a decision is logged at: its kind decides, and the reason
+/// only tells a same-origin shortcut (never an unparsed one) apart.
 pub(crate) fn level(chosen: &Chosen<'_>, decision: &Decision<'_>) -> LogLevel {
-    match (decision.kind(), decision.reason()) {
+    match (decision.kind(), decision.reason) {
         (DecisionKind::Rejected, _) => chosen.policy().log_rejections(),
         (DecisionKind::Preflight, _) | (DecisionKind::NotCors, Reason::SameOrigin) => {
             LogLevel::Debug
@@ -58,12 +59,13 @@ pub(super) fn decision<R: RequestView + ?Sized>(
     chosen: &Chosen<'_>,
     request: &R,
     decision: &Decision<'_>,
+    reason: &ReasonOnce<'_, '_>,
 ) {
     // Field values are computed only when the event is enabled.
     event_at!(
         level(chosen, decision),
-        outcome = OUTCOME_NAMES[outcome_index(decision)].0,
-        reason = OUTCOME_NAMES[outcome_index(decision)].1,
+        outcome = OUTCOME_NAMES[reason.outcome_index()].0,
+        reason = OUTCOME_NAMES[reason.outcome_index()].1,
         policy = chosen.label(),
         tenant = tenant(chosen),
         method = %Escaped(request.method()),
@@ -75,7 +77,7 @@ pub(super) fn decision<R: RequestView + ?Sized>(
         enforced = !chosen.policy().report_only(),
         // Printable ASCII: the sentence's request values are escaped.
         "{}",
-        decision.reason()
+        reason.get()
     );
 }
 
