@@ -172,7 +172,8 @@ impl Observer {
     ) {
         let reason = ReasonOnce::new(decision);
         #[cfg(feature = "metrics")]
-        self.counters.outcome(chosen.label(), reason.outcome_index());
+        self.counters
+            .outcome(chosen.label(), reason.outcome_index());
         #[cfg(feature = "tracing")]
         events::decision(chosen, request, decision, &reason);
         #[cfg(not(feature = "tracing"))]

@@ -342,6 +342,9 @@ fn memory_per_origin_stays_under_64_bytes_at_every_size() {
         let index = TenantIndex::build(platform, tenants.into_iter().map(|(c, _)| c).collect())
             .expect("checked here");
         let per_origin = (index.load().heap_bytes() - text) as f64 / (3 * n) as f64;
-        assert!(per_origin <= 64.0, "{n} tenants: {per_origin:.1} B per origin");
+        assert!(
+            per_origin <= 64.0,
+            "{n} tenants: {per_origin:.1} B per origin"
+        );
     }
 }
