@@ -42,6 +42,7 @@ use crate::observe::Escaped;
 use crate::observe::OUTCOME_NAMES;
 use crate::observe::outcome_index;
 use crate::policy::{Chosen, LogLevel};
+use crate::request::RequestHeader;
 use crate::response::ResponseHeader;
 
 /// One way the policy's decision differs from today's answer.
@@ -206,6 +207,23 @@ pub struct Asked<V> {
     pub request_method: Lines<V>,
     /// `Access-Control-Request-Headers`.
     pub request_headers: Lines<V>,
+}
+
+impl<V> Asked<V> {
+    /// Reads what a request asked through `lines`, an adapter's reader of
+    /// one request header's lines: its `Origin`, and on a `preflight`
+    /// (an `OPTIONS` request) its `Access-Control-Request-Method` and
+    /// `-Headers`, which only a preflight's answer is judged by.
+    pub fn read(preflight: bool, mut lines: impl FnMut(RequestHeader) -> Lines<V>) -> Self {
+        let mut preflight_only = |name| {
+            if preflight { lines(name) } else { Lines::None }
+        };
+        Asked {
+            request_method: preflight_only(RequestHeader::AccessControlRequestMethod),
+            request_headers: preflight_only(RequestHeader::AccessControlRequestHeaders),
+            origin: lines(RequestHeader::Origin),
+        }
+    }
 }
 
 /// A short text kept inline (a policy or plan name, a method): at most

@@ -53,7 +53,7 @@ use crate::policy::PolicySource;
 use crate::request::RequestParts;
 use crate::request::{RequestHeader, RequestView};
 use crate::response::ResponseHeader;
-use crate::shadow::{Asked, HeaderBytes, Lines, ShadowReport, Shadowed};
+use crate::shadow::{Asked, HeaderBytes, ShadowReport, Shadowed};
 
 // The framework's constants for the core's names (`RequestHeader::ALL`,
 // `ResponseHeader::ALL`): an exhaustive match, which measured faster than a
@@ -444,21 +444,15 @@ where
         let shadowed = prepared.source.with_policy(&request, |chosen| {
             let decision = chosen.evaluate(&request);
             let headers = request.headers();
-            let lines = |name| headers.get_all(name).cloned().collect();
-            let preflight = request.method() == actix_web::http::Method::OPTIONS;
-            let asked = Asked {
-                origin: lines(header::ORIGIN),
-                request_method: if preflight {
-                    lines(header::ACCESS_CONTROL_REQUEST_METHOD)
-                } else {
-                    Lines::None
+            let asked = Asked::read(
+                request.method() == actix_web::http::Method::OPTIONS,
+                |name| {
+                    headers
+                        .get_all(request_header_name(name))
+                        .cloned()
+                        .collect()
                 },
-                request_headers: if preflight {
-                    lines(header::ACCESS_CONTROL_REQUEST_HEADERS)
-                } else {
-                    Lines::None
-                },
-            };
+            );
             let origin = headers.get(header::ORIGIN);
             Shadowed::new(
                 &chosen,

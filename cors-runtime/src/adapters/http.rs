@@ -28,7 +28,7 @@ use crate::observe::Observer;
 use crate::policy::PolicySource;
 use crate::request::{RequestHeader, RequestParts, RequestView, single};
 use crate::response::{FixedValue, HeaderValue, MAX_HEADERS, ResponseHeader};
-use crate::shadow::{Asked, Lines, Shadowed};
+use crate::shadow::{Asked, Shadowed};
 
 // The `http` crate's constants for the core's names (`RequestHeader::ALL`,
 // `ResponseHeader::ALL`): an exhaustive match, which measured faster than a
@@ -390,21 +390,13 @@ impl<P: PolicySource> HttpCors<P> {
             let view = HeaderMapView::new(request.method(), request.headers());
             let decision = chosen.evaluate(&view);
             let headers = request.headers();
-            let lines = |name| headers.get_all(name).iter().cloned().collect();
-            let preflight = request.method() == ::http::Method::OPTIONS;
-            let asked = Asked {
-                origin: lines(header::ORIGIN),
-                request_method: if preflight {
-                    lines(header::ACCESS_CONTROL_REQUEST_METHOD)
-                } else {
-                    Lines::None
-                },
-                request_headers: if preflight {
-                    lines(header::ACCESS_CONTROL_REQUEST_HEADERS)
-                } else {
-                    Lines::None
-                },
-            };
+            let asked = Asked::read(request.method() == ::http::Method::OPTIONS, |name| {
+                headers
+                    .get_all(request_header_name(name))
+                    .iter()
+                    .cloned()
+                    .collect()
+            });
             let origin = view.origin();
             Shadowed::new(
                 &chosen,

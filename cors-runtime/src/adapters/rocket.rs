@@ -66,7 +66,7 @@ use crate::policy::PolicySource;
 use crate::request::RequestParts;
 use crate::request::{RequestHeader, RequestView};
 use crate::response::ResponseHeader;
-use crate::shadow::{Asked, Lines, ShadowReport, Shadowed};
+use crate::shadow::{Asked, ShadowReport, Shadowed};
 
 /// Iterator over one header's values in a rocket [`HeaderMap`].
 ///
@@ -195,27 +195,13 @@ impl<P: PolicySource + Send + Sync> ScopeSource for P {
     ) -> Shadowed<Cow<'static, str>> {
         self.with_policy(request, |chosen| {
             let decision = chosen.evaluate(request);
-            let lines = |name: RequestHeader| {
+            let asked = Asked::read(request.method() == Method::Options, |name| {
                 request
                     .headers()
                     .get(name.as_str())
                     .map(|v| Cow::Owned(v.to_owned()))
                     .collect()
-            };
-            let preflight = request.method() == Method::Options;
-            let asked = Asked {
-                origin: lines(RequestHeader::Origin),
-                request_method: if preflight {
-                    lines(RequestHeader::AccessControlRequestMethod)
-                } else {
-                    Lines::None
-                },
-                request_headers: if preflight {
-                    lines(RequestHeader::AccessControlRequestHeaders)
-                } else {
-                    Lines::None
-                },
-            };
+            });
             Shadowed::new(
                 &chosen,
                 request.method().as_str().as_bytes(),
