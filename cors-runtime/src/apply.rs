@@ -147,7 +147,8 @@ pub enum Step<T, V> {
 #[derive(Clone, Debug)]
 pub struct FixedValues<V> {
     values: [V; FixedValue::ALL.len()],
-    /// Address and length of the text each value was made from.
+    /// Address and length of the text each value was made from (compared
+    /// for the values a policy sets; see [`FixedValues::get_for`]).
     texts: [(usize, usize); FixedValue::ALL.len()],
 }
 
@@ -182,9 +183,16 @@ impl<V: Clone> FixedValues<V> {
     }
 
     /// The converted value of `v` when `text` is the text it was made from.
+    ///
+    /// A value with a [`static_text`](FixedValue::static_text) is the same
+    /// in every policy, so it is always the table's; comparing its address
+    /// would not do, since a literal's address is not unique (a release
+    /// build gave the decision's `Vary` text another copy than the
+    /// table's, and every preflight converted it again).
     #[inline]
     pub fn get_for(&self, v: FixedValue, text: &str) -> Option<&V> {
-        (self.texts[v.index()] == text_id(text)).then(|| &self.values[v.index()])
+        let i = v.index();
+        (v.static_text().is_some() || self.texts[i] == text_id(text)).then(|| &self.values[i])
     }
 
     /// Evaluates `request` with the `chosen` policy, reports the decision
@@ -316,6 +324,23 @@ mod tests {
             .iter()
             .find(|(n, _)| *n == ResponseHeader::AllowMethods)?;
         fixed.convert(value, |b| String::from_utf8(b.to_vec()).ok())
+    }
+
+    #[test]
+    fn a_value_every_policy_shares_is_the_tables_whatever_copy_of_its_text() {
+        // A literal may have several copies; the table must not depend on
+        // which one a decision carries.
+        let policy = any_origin("GET");
+        let fixed = FixedValues::new(policy.policy(), str::to_string);
+        for v in FixedValue::ALL {
+            if let Some(text) = v.static_text() {
+                let copy = text.to_string();
+                assert_eq!(fixed.get_for(v, &copy), Some(&text.to_string()), "{v:?}");
+            }
+        }
+        // A value a policy sets is still matched by identity only.
+        let copy = "GET".to_string();
+        assert_eq!(fixed.get_for(FixedValue::AllowMethods, &copy), None);
     }
 
     #[test]
