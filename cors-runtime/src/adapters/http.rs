@@ -219,13 +219,13 @@ pub struct HttpCors<P> {
     observer: Observer,
 }
 
+/// A clone converts its fixed values again, from the clone's own policy:
+/// the table recognises a policy's values by their text's address, and
+/// cloning an [`OwnedPolicy`](crate::OwnedPolicy) moves its text, so a
+/// copied table would convert them again on every request.
 impl<P: PolicySource + Clone> Clone for HttpCors<P> {
     fn clone(&self) -> Self {
-        HttpCors {
-            source: self.source.clone(),
-            fixed: self.fixed.clone(),
-            observer: Observer::new(),
-        }
+        HttpCors::prepare(self.source.clone())
     }
 }
 
@@ -502,6 +502,42 @@ impl<P: PolicySource> HandleRequest for HttpCors<P> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_clone_recognises_its_own_policys_values() {
+        let owned = crate::OwnedPolicy {
+            name: String::new(),
+            origins: crate::policy::OwnedOrigins {
+                any: true,
+                ..Default::default()
+            },
+            credentials: false,
+            any_method: false,
+            methods: Default::default(),
+            any_header: false,
+            allow_headers: Default::default(),
+            server_origins: String::new(),
+            allow_methods_value: "GET, PUT".to_string(),
+            allow_headers_value: String::new(),
+            expose_headers_value: String::new(),
+            max_age_value: "600".to_string(),
+            preflight_status: 204,
+            forbid: false,
+            report_only: false,
+            log_rejections: Default::default(),
+            fingerprint_header: false,
+            fingerprint: String::new(),
+        };
+        let cors = HttpCors::new(owned);
+        let clone = cors.clone();
+        let policy = clone.source().policy();
+        for v in [FixedValue::AllowMethods, FixedValue::MaxAge] {
+            assert!(
+                clone.fixed.get_for(v, policy.fixed_value(v)).is_some(),
+                "{v:?} of the clone's policy is not its table's"
+            );
+        }
+    }
 
     #[test]
     fn framework_names_are_the_core_names() {
