@@ -28,10 +28,13 @@ const TOML: &str = r#"
     on_reject = "forbid"
 "#;
 
+/// A request's header lines.
+type Headers = Vec<(&'static str, &'static [u8])>;
+
 /// Requests that between them produce every kind of decision: an allowed
 /// preflight and GET, refusals, a same-origin request and one without
 /// `Origin`.
-fn requests() -> Vec<(&'static [u8], Vec<(&'static str, &'static [u8])>)> {
+fn requests() -> Vec<(&'static [u8], Headers)> {
     vec![
         (
             b"OPTIONS",
