@@ -282,32 +282,6 @@ mod tests {
     use super::*;
     use crate::{OwnedPolicy, PolicySource, SimpleRequest};
 
-    fn any_origin(methods: &str) -> OwnedPolicy {
-        OwnedPolicy {
-            name: String::new(),
-            origins: crate::policy::OwnedOrigins {
-                any: true,
-                ..Default::default()
-            },
-            credentials: false,
-            any_method: true,
-            methods: Default::default(),
-            any_header: false,
-            allow_headers: Default::default(),
-            server_origins: String::new(),
-            allow_methods_value: methods.to_string(),
-            allow_headers_value: String::new(),
-            expose_headers_value: String::new(),
-            max_age_value: String::new(),
-            preflight_status: 204,
-            forbid: false,
-            report_only: false,
-            log_rejections: Default::default(),
-            fingerprint_header: false,
-            fingerprint: String::new(),
-        }
-    }
-
     /// `Access-Control-Allow-Methods` of a preflight decided by `policy`,
     /// converted by a table built from `table`.
     fn allow_methods(table: &OwnedPolicy, policy: &OwnedPolicy) -> Option<String> {
@@ -330,7 +304,7 @@ mod tests {
     fn a_value_every_policy_shares_is_the_tables_whatever_copy_of_its_text() {
         // A literal may have several copies; the table must not depend on
         // which one a decision carries.
-        let policy = any_origin("GET");
+        let policy = OwnedPolicy::any_origin_for_tests("GET");
         let fixed = FixedValues::new(policy.policy(), str::to_string);
         for v in FixedValue::ALL {
             if let Some(text) = v.static_text() {
@@ -345,15 +319,15 @@ mod tests {
 
     #[test]
     fn a_decision_of_another_policy_gets_that_policys_values() {
-        let one = any_origin("GET, PUT");
-        let two = any_origin("GET, PUT, DELETE");
+        let one = OwnedPolicy::any_origin_for_tests("GET, PUT");
+        let two = OwnedPolicy::any_origin_for_tests("GET, PUT, DELETE");
         assert_eq!(allow_methods(&one, &one).as_deref(), Some("GET, PUT"));
         assert_eq!(
             allow_methods(&one, &two).as_deref(),
             Some("GET, PUT, DELETE")
         );
         // Equal text in another policy is converted, not taken from the table.
-        let same = any_origin("GET, PUT");
+        let same = OwnedPolicy::any_origin_for_tests("GET, PUT");
         assert_eq!(allow_methods(&one, &same).as_deref(), Some("GET, PUT"));
     }
 }

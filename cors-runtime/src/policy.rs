@@ -521,3 +521,34 @@ impl PolicySource for OwnedPolicy {
         }
     }
 }
+
+#[cfg(test)]
+impl OwnedPolicy {
+    /// An any-origin policy allowing `methods`, every other value empty:
+    /// the unit tests' policy.
+    pub(crate) fn any_origin_for_tests(methods: &str) -> OwnedPolicy {
+        OwnedPolicy {
+            name: String::new(),
+            origins: crate::policy::OwnedOrigins {
+                any: true,
+                ..Default::default()
+            },
+            credentials: false,
+            any_method: true,
+            methods: Default::default(),
+            any_header: false,
+            allow_headers: Default::default(),
+            server_origins: String::new(),
+            allow_methods_value: methods.to_string(),
+            allow_headers_value: String::new(),
+            expose_headers_value: String::new(),
+            max_age_value: String::new(),
+            preflight_status: 204,
+            forbid: false,
+            report_only: false,
+            log_rejections: Default::default(),
+            fingerprint_header: false,
+            fingerprint: String::new(),
+        }
+    }
+}

@@ -506,27 +506,8 @@ mod tests {
     #[test]
     fn a_clone_recognises_its_own_policys_values() {
         let owned = crate::OwnedPolicy {
-            name: String::new(),
-            origins: crate::policy::OwnedOrigins {
-                any: true,
-                ..Default::default()
-            },
-            credentials: false,
-            any_method: false,
-            methods: Default::default(),
-            any_header: false,
-            allow_headers: Default::default(),
-            server_origins: String::new(),
-            allow_methods_value: "GET, PUT".to_string(),
-            allow_headers_value: String::new(),
-            expose_headers_value: String::new(),
             max_age_value: "600".to_string(),
-            preflight_status: 204,
-            forbid: false,
-            report_only: false,
-            log_rejections: Default::default(),
-            fingerprint_header: false,
-            fingerprint: String::new(),
+            ..crate::OwnedPolicy::any_origin_for_tests("GET, PUT")
         };
         let cors = HttpCors::new(owned);
         let clone = cors.clone();
