@@ -17,6 +17,9 @@ static STATIC: Policy<'static> = cors_macros::cors_policy!(
 "#
 );
 
+// The same policy under `on_reject = "forbid"`, built at run time: the two
+// tests between them cover refusals forwarded and refusals answered (a
+// `cors_policy!` input must be a literal, so the text is not shared).
 const TOML: &str = r#"
     origins = ["https://app.example.com"]
     methods = ["GET", "PUT", "DELETE"]
