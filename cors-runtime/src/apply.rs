@@ -35,6 +35,18 @@ pub trait ResponseHeaderSink {
 
     /// Replaces every `Vary` line by `merged`.
     fn replace_vary(&mut self, merged: &str);
+
+    /// Sets `Vary` to `value` if the response has no `Vary` line and
+    /// returns `None`; otherwise hands `value` back for the merge. The
+    /// common case (a service that sets no `Vary`) then costs one lookup
+    /// where a map can do both in one (`http`'s entry API does).
+    fn insert_vary_if_absent(&mut self, value: Self::Value) -> Option<Self::Value> {
+        if self.vary().next().is_some() {
+            return Some(value);
+        }
+        self.insert(ResponseHeader::Vary, value);
+        None
+    }
 }
 
 /// A decision's headers converted to a framework's value type `V`: up to
@@ -76,11 +88,7 @@ impl<V: Clone, const N: usize> PreparedHeaders<V, N> {
             sink.insert(*name, value.clone());
         }
         if let Some((value, text)) = &self.vary {
-            match vary::merge(|| sink.vary(), text) {
-                VaryMerge::Unchanged => {}
-                VaryMerge::Insert(_) => sink.insert(ResponseHeader::Vary, value.clone()),
-                VaryMerge::Replace(merged) => sink.replace_vary(&merged),
-            }
+            merge_vary(sink, value.clone(), text);
         }
     }
 
@@ -92,11 +100,7 @@ impl<V: Clone, const N: usize> PreparedHeaders<V, N> {
             sink.insert(name, value);
         }
         if let Some((value, text)) = self.vary {
-            match vary::merge(|| sink.vary(), text) {
-                VaryMerge::Unchanged => {}
-                VaryMerge::Insert(_) => sink.insert(ResponseHeader::Vary, value),
-                VaryMerge::Replace(merged) => sink.replace_vary(&merged),
-            }
+            merge_vary(sink, value, text);
         }
     }
 
@@ -116,6 +120,23 @@ impl<V: Clone, const N: usize> PreparedHeaders<V, N> {
     /// True when there is nothing to write.
     pub fn is_empty(&self) -> bool {
         self.vary.is_none() && self.items.iter().all(Option::is_none)
+    }
+}
+
+/// Merges the `Vary` tokens `text` (whose header value is `value`) into
+/// the response (R24, R29): set when it has none, else merged.
+#[inline]
+fn merge_vary<S: ResponseHeaderSink + ?Sized>(sink: &mut S, value: S::Value, text: &str) {
+    if text.is_empty() {
+        return;
+    }
+    let Some(value) = sink.insert_vary_if_absent(value) else {
+        return;
+    };
+    match vary::merge(|| sink.vary(), text) {
+        VaryMerge::Unchanged => {}
+        VaryMerge::Insert(_) => sink.insert(ResponseHeader::Vary, value),
+        VaryMerge::Replace(merged) => sink.replace_vary(&merged),
     }
 }
 

@@ -191,6 +191,16 @@ impl ResponseHeaderSink for HeaderMapSink<'_> {
             self.0.insert(header::VARY, v);
         }
     }
+
+    fn insert_vary_if_absent(&mut self, value: HttpValue) -> Option<HttpValue> {
+        match self.0.entry(header::VARY) {
+            ::http::header::Entry::Vacant(entry) => {
+                entry.insert(value);
+                None
+            }
+            ::http::header::Entry::Occupied(_) => Some(value),
+        }
+    }
 }
 
 /// What to do with a request.
