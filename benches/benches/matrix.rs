@@ -9,15 +9,14 @@
 //! Run: `cargo bench -p cors-benches --bench matrix -- --warm-up-time 1 --measurement-time 2 --noplot`
 
 use std::collections::HashSet;
-use std::hint::black_box;
 
-use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use http::{HeaderValue, Method, Request, Response, header};
-use tower::{Layer, Service, ServiceExt};
+use tower::{Layer, Service};
 use tower_http::cors::{AllowOrigin, Any, CorsLayer as TowerHttpCors};
 
 mod common;
-use common::{inner, ready};
+use common::{bench_service, inner};
 
 /// Request headers rs/cors allows by default, which the Go matrix uses.
 const ALLOWED_HEADERS: [&str; 3] = ["accept", "content-type", "x-requested-with"];
@@ -151,6 +150,7 @@ fn actual(origin: &str) -> Request<()> {
         .unwrap()
 }
 
+/// One request kind through `service`; returns the status it answers.
 fn run<S, B>(
     group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
     id: BenchmarkId,
@@ -158,18 +158,12 @@ fn run<S, B>(
     make: &dyn Fn() -> Request<()>,
 ) -> u16
 where
-    S: Service<Request<()>, Response = Response<B>> + Clone,
+    S: Service<Request<()>, Response = Response<B>>,
     S::Error: std::fmt::Debug,
 {
-    let mut service = service;
-    let ready_service = ready(service.ready()).unwrap();
-    let status = ready(ready_service.call(make())).unwrap().status().as_u16();
-    group.bench_function(id, |b| {
-        b.iter_batched(
-            make,
-            |request| black_box(ready(service.call(request)).unwrap()),
-            BatchSize::SmallInput,
-        )
+    let mut status = 0;
+    bench_service(group, id, service, make, |response| {
+        status = response.status().as_u16();
     });
     status
 }

@@ -19,10 +19,10 @@ use cors_policy::Source;
 use cors_runtime::PolicySource;
 use cors_tenants::{CheckedTenant, PathSegment, Platform, TenantCors, TenantIndex, TenantSpec};
 use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
-use tower::{Layer, Service, ServiceExt};
+use tower::{Layer, Service};
 
 mod common;
-use common::{inner, ready};
+use common::{bench_service, inner};
 
 const PLATFORM: &str = "origins = []\nmethods = [\"GET\", \"PUT\"]\n\
     allow_headers = [\"content-type\", \"x-request-id\"]\ncredentials = true\nmax_age = 600\n";
@@ -223,29 +223,23 @@ fn preflight_at(path: &str, origin: &str) -> http::Request<()> {
         .unwrap()
 }
 
+/// One allowed request kind through `service`.
 fn run<S, B>(
     group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
     id: BenchmarkId,
     service: S,
     make: &dyn Fn() -> http::Request<()>,
 ) where
-    S: Service<http::Request<()>, Response = http::Response<B>> + Clone,
+    S: Service<http::Request<()>, Response = http::Response<B>>,
     S::Error: std::fmt::Debug,
 {
-    let mut service = service;
-    let response = ready(ready(service.ready()).unwrap().call(make())).unwrap();
-    assert!(
-        response
-            .headers()
-            .contains_key("access-control-allow-origin"),
-        "the request is allowed"
-    );
-    group.bench_function(id, |b| {
-        b.iter_batched(
-            make,
-            |request| black_box(ready(service.call(request)).unwrap()),
-            BatchSize::SmallInput,
-        )
+    bench_service(group, id, service, make, |response| {
+        assert!(
+            response
+                .headers()
+                .contains_key("access-control-allow-origin"),
+            "the request is allowed"
+        );
     });
 }
 

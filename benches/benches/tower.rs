@@ -14,10 +14,10 @@ use cors_runtime::adapters::http::HeaderMapView;
 
 mod common;
 use common::floor::FloorLayer;
-use common::{get, inner, preflight, ready};
+use common::{bench_service, get, inner, preflight, ready};
 use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
 use http::{HeaderValue, Method, Request, Response, header};
-use tower::{Layer, Service, ServiceExt};
+use tower::{Layer, Service};
 use tower_http::cors::{AllowOrigin, CorsLayer as TowerHttpCors};
 
 fn tower_http(allow: AllowOrigin) -> TowerHttpCors {
@@ -33,6 +33,7 @@ fn tower_http(allow: AllowOrigin) -> TowerHttpCors {
 }
 
 /// Measures one service on one kind of request.
+/// One request kind through `service`, which must answer `expect_status`.
 fn run<S, B>(
     group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
     id: BenchmarkId,
@@ -40,19 +41,11 @@ fn run<S, B>(
     make: &dyn Fn() -> Request<()>,
     expect_status: u16,
 ) where
-    S: Service<Request<()>, Response = Response<B>> + Clone,
+    S: Service<Request<()>, Response = Response<B>>,
     S::Error: std::fmt::Debug,
 {
-    let mut service = service;
-    let response = ready(service.ready()).unwrap();
-    let status = ready(response.call(make())).unwrap().status().as_u16();
-    assert_eq!(status, expect_status);
-    group.bench_function(id, |b| {
-        b.iter_batched(
-            make,
-            |request| black_box(ready(service.call(request)).unwrap()),
-            BatchSize::SmallInput,
-        )
+    bench_service(group, id, service, make, |response| {
+        assert_eq!(response.status().as_u16(), expect_status);
     });
 }
 

@@ -10,7 +10,7 @@ use std::future::Future;
 use std::task::{Context, Poll, Waker};
 
 use http::{Method, Request, Response, header};
-use tower::{Service, service_fn};
+use tower::{Service, ServiceExt, service_fn};
 
 /// Polls a future once with a no-op waker; every benchmarked service is
 /// ready at once, so no executor cost is measured.
@@ -23,6 +23,30 @@ pub(crate) fn ready<F: Future>(future: F) -> F::Output {
         Poll::Ready(output) => output,
         Poll::Pending => panic!("the benchmarked services are always ready"),
     }
+}
+
+/// Benchmarks `service` on requests from `make`, each built outside the
+/// timed region, its future polled once; `check` sees the response to a
+/// first request before anything is timed.
+pub(crate) fn bench_service<S, B>(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    id: criterion::BenchmarkId,
+    mut service: S,
+    make: &dyn Fn() -> Request<()>,
+    check: impl FnOnce(&Response<B>),
+) where
+    S: Service<Request<()>, Response = Response<B>>,
+    S::Error: std::fmt::Debug,
+{
+    let ready_service = ready(service.ready()).unwrap();
+    check(&ready(ready_service.call(make())).unwrap());
+    group.bench_function(id, |b| {
+        b.iter_batched(
+            make,
+            |request| std::hint::black_box(ready(service.call(request)).unwrap()),
+            criterion::BatchSize::SmallInput,
+        )
+    });
 }
 
 /// The trivial inner service: an empty 200.
