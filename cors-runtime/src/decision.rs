@@ -98,11 +98,7 @@ impl fmt::Display for MatchedBy<'_> {
             MatchedBy::AnyPort => f.write_str("it matches a port-wildcard pattern"),
             MatchedBy::Wildcard(text) | MatchedBy::WildcardAnyPort(text) => {
                 // Written in place: observers format this on the request path.
-                let at = text.windows(3).position(|w| w == b"://");
-                let (scheme, rest) = match at {
-                    Some(i) => (&text[..i], &text[i + 3..]),
-                    None => (&b""[..], text),
-                };
+                let (scheme, rest) = crate::matcher::split_entry(text);
                 let any_port = if matches!(self, MatchedBy::WildcardAnyPort(_)) {
                     ":*"
                 } else {

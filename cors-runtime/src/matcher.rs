@@ -268,9 +268,9 @@ fn probe_suffixes<'a>(
     None
 }
 
-/// The part of a wildcard entry text (`scheme://base[:port]`) that is hashed,
-/// and its scheme.
-fn split_entry(entry: &[u8]) -> (&[u8], &[u8]) {
+/// A wildcard entry text (`scheme://base[:port]`) as its scheme and the
+/// part that is hashed (also how a match is named, `MatchedBy`'s Display).
+pub(crate) fn split_entry(entry: &[u8]) -> (&[u8], &[u8]) {
     match entry.windows(3).position(|w| w == b"://") {
         Some(sep) => (&entry[..sep], &entry[sep + 3..]),
         None => (&[], entry),
