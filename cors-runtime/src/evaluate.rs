@@ -9,8 +9,8 @@ use crate::request::{RequestHeader, RequestView};
 use crate::response::FixedValue;
 use crate::table::eq_bytes;
 use crate::token::{
-    MAX_REQUEST_HEADERS_LEN, PlainLine, TokenElements, is_token, scan_plain_line,
-    table_contains_ignore_case,
+    PlainLine, TokenElements, is_token, scan_plain_line, table_contains_ignore_case,
+    within_request_headers_bound,
 };
 
 impl<'p> Policy<'p> {
@@ -196,12 +196,10 @@ impl<'p> Policy<'p> {
         // value as the lines combine (joined by `, `), so a hostile value
         // costs at most one pass over its line lengths, stopped at the
         // bound: many empty lines count too.
-        let mut total = 0usize;
-        for line in req.header_values(RequestHeader::AccessControlRequestHeaders) {
-            total += line.len() + 2;
-            if total > MAX_REQUEST_HEADERS_LEN + 2 {
-                return Err(Reason::RequestHeadersTooLarge);
-            }
+        if !within_request_headers_bound(
+            req.header_values(RequestHeader::AccessControlRequestHeaders),
+        ) {
+            return Err(Reason::RequestHeadersTooLarge);
         }
         let lines = req.header_values(RequestHeader::AccessControlRequestHeaders);
         if self.raw.any_header && !self.raw.credentials {

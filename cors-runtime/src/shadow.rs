@@ -352,14 +352,7 @@ impl<V: Clone + HeaderBytes> Shadowed<V> {
     /// browser sends one, and judging today's answer to it would cost
     /// time in its length times the answer's. Only `Vary` is compared.
     fn judged(&self) -> bool {
-        let (bytes, lines) = self
-            .asked
-            .request_headers
-            .iter()
-            .fold((0, 0), |(bytes, lines), line| {
-                (bytes + line.len(), lines + 1)
-            });
-        bytes + 2 * usize::saturating_sub(lines, 1) <= crate::MAX_REQUEST_HEADERS_LEN
+        crate::token::within_request_headers_bound(self.asked.request_headers.iter())
     }
 
     /// The lists and credentials of two answers that both allow.

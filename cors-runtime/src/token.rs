@@ -8,6 +8,21 @@ use crate::table::RawTable;
 /// before any of it is parsed.
 pub const MAX_REQUEST_HEADERS_LEN: usize = 8192;
 
+/// True when `lines`, joined by `, ` as a list header's lines combine, fit
+/// in [`MAX_REQUEST_HEADERS_LEN`]. Reads line lengths only, and stops at
+/// the first line past the bound: many empty lines count too.
+#[inline]
+pub(crate) fn within_request_headers_bound<'a>(lines: impl IntoIterator<Item = &'a [u8]>) -> bool {
+    let mut total = 0usize;
+    for line in lines {
+        total += line.len() + 2;
+        if total > MAX_REQUEST_HEADERS_LEN + 2 {
+            return false;
+        }
+    }
+    true
+}
+
 /// The longest header name a policy may allow (the compiler refuses longer
 /// ones). A requested name longer than this is never allowed, so the
 /// evaluator lowercases each name into a buffer of this size and looks it up
